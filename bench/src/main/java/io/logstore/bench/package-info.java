@@ -1,0 +1,2 @@
+/** LogStore bench. */
+package io.logstore.bench;

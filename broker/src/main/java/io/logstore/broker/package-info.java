@@ -1,0 +1,2 @@
+/** LogStore broker. */
+package io.logstore.broker;

@@ -1,0 +1,2 @@
+/** Compatibility tests. */
+package io.logstore.compattests;

@@ -1,0 +1,2 @@
+/** Partition logs on disk. */
+package io.logstore.storage;

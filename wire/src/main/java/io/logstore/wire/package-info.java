@@ -1,0 +1,2 @@
+/** LogStore wire. */
+package io.logstore.wire;
