@@ -1,0 +1,167 @@
+package io.logstore.broker;
+
+import io.logstore.broker.config.BrokerConfig;
+import io.logstore.broker.dispatch.Dispatcher;
+import io.logstore.broker.dispatch.HandlerRegistry;
+import io.logstore.broker.handler.ApiVersionsHandler;
+import io.logstore.broker.handler.BrokerIdentity;
+import io.logstore.broker.handler.FetchHandler;
+import io.logstore.broker.handler.InitProducerIdHandler;
+import io.logstore.broker.handler.ListOffsetsHandler;
+import io.logstore.broker.handler.MetadataHandler;
+import io.logstore.broker.handler.OffsetForLeaderEpochHandler;
+import io.logstore.broker.handler.ProduceHandler;
+import io.logstore.broker.network.KafkaServer;
+import io.logstore.broker.partition.TopicManager;
+import io.logstore.broker.producer.ProducerIdManager;
+import io.logstore.storage.LogDirLockedException;
+import io.logstore.storage.LogManager;
+import io.logstore.storage.LogManagerConfig;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One LogStore broker: storage, topics, handlers and the listener, started and stopped in order.
+ * Stopping closes the listener first, then flushes the logs and writes their checkpoints and the
+ * clean-shutdown marker.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  private final BrokerConfig config;
+  private final Clock clock;
+  private final AtomicReference<BrokerIdentity> identity = new AtomicReference<>();
+  private BrokerState state = BrokerState.CREATED;
+  private LogManager logManager;
+  private KafkaServer server;
+  private InetSocketAddress boundAddress;
+
+  private Broker(BrokerConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** Starts a broker; on failure everything already opened is closed again. */
+  public static Broker start(BrokerConfig config, Clock clock) throws BrokerStartupException {
+    Broker broker = new Broker(config, clock);
+    try {
+      broker.startUp();
+      return broker;
+    } catch (BrokerStartupException e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  private synchronized void startUp() throws BrokerStartupException {
+    state = state.transitionTo(BrokerState.STARTING);
+    Path dataDir = config.logDirs().get(0).toAbsolutePath();
+    MetaProperties meta;
+    ProducerIdManager producerIds;
+    try {
+      Files.createDirectories(dataDir);
+      logManager =
+          LogManager.open(
+              new LogManagerConfig(
+                  config.logDirs(),
+                  config.defaultLogConfig(),
+                  config.retentionCheckIntervalMs(),
+                  config.checkpointIntervalMs(),
+                  config.flushThreads()),
+              clock);
+      meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
+      producerIds = new ProducerIdManager(dataDir);
+    } catch (LogDirLockedException e) {
+      throw new BrokerStartupException(
+          "Data directory " + dataDir + " is locked: another LogStore broker is using it", e);
+    } catch (IOException e) {
+      throw new BrokerStartupException(
+          "Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    TopicManager topics = new TopicManager(logManager, config.defaultLogConfig());
+    HandlerRegistry registry = new HandlerRegistry();
+    registry
+        .register(new ApiVersionsHandler(registry))
+        .register(
+            new MetadataHandler(
+                topics, identity::get, config.autoCreateTopicsEnable(), config.numPartitions()))
+        .register(new ProduceHandler(topics))
+        .register(new FetchHandler(topics))
+        .register(new ListOffsetsHandler(topics))
+        .register(new InitProducerIdHandler(producerIds))
+        .register(new OffsetForLeaderEpochHandler(topics));
+    InetSocketAddress listener = config.listenerAddress();
+    InetSocketAddress advertised = config.advertisedAddress(listener.getPort());
+    identity.set(
+        new BrokerIdentity(
+            meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
+    server = new KafkaServer(config.networkThreads());
+    try {
+      boundAddress =
+          server.start(
+              new InetSocketAddress(listener.getHostString(), listener.getPort()),
+              new Dispatcher(registry),
+              clock,
+              config.socketRequestMaxBytes(),
+              config.maxInflightRequestsPerConnection());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerStartupException("Interrupted while binding " + listener, e);
+    } catch (Exception e) {
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new BrokerStartupException(
+            "Cannot listen on "
+                + listener.getHostString()
+                + ":"
+                + listener.getPort()
+                + ": address already in use",
+            e);
+      }
+      throw new BrokerStartupException("Cannot listen on " + listener + ": " + e, e);
+    }
+    if (listener.getPort() == 0) {
+      advertised = config.advertisedAddress(boundAddress.getPort());
+      identity.set(
+          new BrokerIdentity(
+              meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
+    }
+    state = state.transitionTo(BrokerState.RUNNING);
+    log.info(
+        "LogStore broker node.id={} cluster.id={} started on {} with data in {}",
+        meta.nodeId(),
+        meta.clusterId(),
+        boundAddress,
+        dataDir);
+  }
+
+  public synchronized InetSocketAddress boundAddress() {
+    return boundAddress;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (state == BrokerState.STOPPED || state == BrokerState.STOPPING) {
+      return;
+    }
+    if (state == BrokerState.CREATED) {
+      state = BrokerState.STOPPED;
+      return;
+    }
+    state = state.transitionTo(BrokerState.STOPPING);
+    if (server != null) {
+      server.close();
+    }
+    if (logManager != null) {
+      logManager.close();
+    }
+    state = state.transitionTo(BrokerState.STOPPED);
+    log.info("LogStore broker stopped");
+  }
+}

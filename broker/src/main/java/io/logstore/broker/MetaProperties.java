@@ -1,0 +1,74 @@
+package io.logstore.broker;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The data directory's identity, in Kafka's {@code meta.properties} layout: {@code version=1},
+ * {@code cluster.id} (generated on first start) and {@code node.id}. A directory that belongs to
+ * another node id is refused.
+ */
+record MetaProperties(String clusterId, int nodeId) {
+  static final String FILE_NAME = "meta.properties";
+
+  /** Reads the directory's identity, creating it on first start. */
+  static MetaProperties loadOrCreate(Path dataDir, int nodeId) throws IOException {
+    Path file = dataDir.resolve(FILE_NAME);
+    if (!Files.exists(file)) {
+      MetaProperties created = new MetaProperties(Uuid.randomUuid().toString(), nodeId);
+      created.write(file);
+      return created;
+    }
+    Properties props = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      props.load(reader);
+    }
+    String clusterId = props.getProperty("cluster.id");
+    String storedNode = props.getProperty("node.id");
+    if (!"1".equals(props.getProperty("version")) || clusterId == null || storedNode == null) {
+      throw new IOException(file + " is not a version 1 meta.properties with cluster.id, node.id");
+    }
+    int stored = Integer.parseInt(storedNode.trim());
+    if (stored != nodeId) {
+      throw new IOException(
+          file + " belongs to node.id=" + stored + " but this broker has node.id=" + nodeId);
+    }
+    return new MetaProperties(clusterId.trim(), stored);
+  }
+
+  private void write(Path file) throws IOException {
+    Properties props = new Properties();
+    props.setProperty("version", "1");
+    props.setProperty("cluster.id", clusterId);
+    props.setProperty("node.id", Integer.toString(nodeId));
+    StringWriter text = new StringWriter();
+    props.store(text, "LogStore data directory identity");
+    Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+    try (FileChannel channel =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+    }
+  }
+}

@@ -1,0 +1,382 @@
+package io.logstore.broker.config;
+
+import io.logstore.storage.DurabilityMode;
+import io.logstore.storage.LogConfig;
+import io.logstore.storage.TimestampType;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Broker configuration: Kafka's property names where Kafka has the setting, {@code logstore.*} for
+ * LogStore's own. An unknown key or an invalid value fails startup with a message naming it.
+ * docs/configuration.md lists every key.
+ */
+public final class BrokerConfig {
+  public static final String NODE_ID = "node.id";
+  public static final String BROKER_ID = "broker.id";
+  public static final String LISTENERS = "listeners";
+  public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+  public static final String LOG_DIRS = "log.dirs";
+  public static final String LOG_DIR = "log.dir";
+  public static final String NUM_PARTITIONS = "num.partitions";
+  public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+  public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+  public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+  public static final String LOG_ROLL_MS = "log.roll.ms";
+  public static final String LOG_ROLL_HOURS = "log.roll.hours";
+  public static final String LOG_INDEX_SIZE_MAX_BYTES = "log.index.size.max.bytes";
+  public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+  public static final String LOG_RETENTION_MS = "log.retention.ms";
+  public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+  public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+  public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+  public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+  public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+  public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+  public static final String LOG_FLUSH_INTERVAL_MESSAGES = "log.flush.interval.messages";
+  public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+  public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS =
+      "log.flush.offset.checkpoint.interval.ms";
+  public static final String LOG_SEGMENT_DELETE_DELAY_MS = "log.segment.delete.delay.ms";
+  public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+  public static final String NUM_NETWORK_THREADS = "num.network.threads";
+  public static final String FSYNC_BEFORE_ACK = "logstore.fsync.before.ack";
+  public static final String FLUSH_THREADS = "logstore.flush.threads";
+  public static final String MAX_INFLIGHT_REQUESTS_PER_CONNECTION =
+      "logstore.max.inflight.requests.per.connection";
+
+  private static final ConfigDef DEFINITION = build();
+
+  private final Values values;
+
+  private BrokerConfig(Values values) {
+    this.values = values;
+  }
+
+  /** The definitions, in the form Kafka's {@code ConfigDef} documents them. */
+  public static ConfigDef definition() {
+    return DEFINITION;
+  }
+
+  private static ConfigDef build() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new ConfigDef()
+        .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "This broker's id.")
+        .define(BROKER_ID, Type.INT, null, Importance.LOW, "Synonym of node.id (older Kafka name).")
+        .define(
+            LISTENERS,
+            Type.STRING,
+            "PLAINTEXT://127.0.0.1:9092",
+            Importance.HIGH,
+            "The one listener, PLAINTEXT://host:port. Port 0 picks a free port.")
+        .define(
+            ADVERTISED_LISTENERS,
+            Type.STRING,
+            null,
+            Importance.MEDIUM,
+            "The address given to clients in Metadata; defaults to listeners.")
+        .define(LOG_DIRS, Type.STRING, null, Importance.HIGH, "Data directory (one).")
+        .define(LOG_DIR, Type.STRING, "./data", Importance.HIGH, "Used when log.dirs is unset.")
+        .define(
+            NUM_PARTITIONS,
+            Type.INT,
+            1,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Partitions of an auto-created topic.")
+        .define(
+            DEFAULT_REPLICATION_FACTOR,
+            Type.INT,
+            1,
+            Range.between(1, 1),
+            Importance.LOW,
+            "Replication factor of an auto-created topic (1 until replication lands).")
+        .define(
+            AUTO_CREATE_TOPICS_ENABLE,
+            Type.BOOLEAN,
+            true,
+            Importance.MEDIUM,
+            "Create a topic on first Metadata request that names it.")
+        .define(
+            LOG_SEGMENT_BYTES,
+            Type.INT,
+            1024 * 1024 * 1024,
+            Range.atLeast(1024),
+            Importance.MEDIUM,
+            "Roll a segment at this size.")
+        .define(LOG_ROLL_MS, Type.LONG, null, Importance.LOW, "Roll a segment at this age.")
+        .define(
+            LOG_ROLL_HOURS,
+            Type.INT,
+            168,
+            Range.atLeast(1),
+            Importance.LOW,
+            "As log.roll.ms, in hours.")
+        .define(
+            LOG_INDEX_SIZE_MAX_BYTES,
+            Type.INT,
+            10 * 1024 * 1024,
+            Range.atLeast(4096),
+            Importance.LOW,
+            "Roll when a segment's offset index reaches this size.")
+        .define(
+            LOG_INDEX_INTERVAL_BYTES,
+            Type.INT,
+            4096,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Bytes of log between two index entries.")
+        .define(LOG_RETENTION_MS, Type.LONG, null, Importance.HIGH, "Delete segments older.")
+        .define(LOG_RETENTION_MINUTES, Type.INT, null, Importance.HIGH, "As log.retention.ms.")
+        .define(LOG_RETENTION_HOURS, Type.INT, 168, Importance.HIGH, "As log.retention.ms.")
+        .define(
+            LOG_RETENTION_BYTES,
+            Type.LONG,
+            -1L,
+            Importance.HIGH,
+            "Delete oldest segments past this partition size; -1 = unlimited.")
+        .define(
+            LOG_RETENTION_CHECK_INTERVAL_MS,
+            Type.LONG,
+            300_000L,
+            Range.atLeast(1),
+            Importance.LOW,
+            "How often retention runs.")
+        .define(
+            MESSAGE_MAX_BYTES,
+            Type.INT,
+            1024 * 1024 + 12,
+            Range.atLeast(0),
+            Importance.HIGH,
+            "Largest record batch accepted.")
+        .define(
+            LOG_MESSAGE_TIMESTAMP_TYPE,
+            Type.STRING,
+            "CreateTime",
+            ValidString.in("CreateTime", "LogAppendTime"),
+            Importance.MEDIUM,
+            "Keep the producer's timestamp or stamp the broker's time.")
+        .define(
+            LOG_FLUSH_INTERVAL_MESSAGES,
+            Type.LONG,
+            Long.MAX_VALUE,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "With logstore.fsync.before.ack=false: fsync after this many messages.")
+        .define(
+            LOG_FLUSH_INTERVAL_MS,
+            Type.LONG,
+            null,
+            Importance.HIGH,
+            "With logstore.fsync.before.ack=false: fsync at this age of the oldest unflushed.")
+        .define(
+            LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS,
+            Type.INT,
+            60_000,
+            Range.atLeast(1),
+            Importance.LOW,
+            "How often the recovery point and high watermarks are checkpointed.")
+        .define(
+            LOG_SEGMENT_DELETE_DELAY_MS,
+            Type.LONG,
+            60_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Delay before a deleted segment's files are removed.")
+        .define(
+            SOCKET_REQUEST_MAX_BYTES,
+            Type.INT,
+            100 * 1024 * 1024,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Largest request frame; a larger size prefix closes the connection.")
+        .define(
+            NUM_NETWORK_THREADS,
+            Type.INT,
+            cores,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Event loop threads.")
+        .define(
+            FSYNC_BEFORE_ACK,
+            Type.BOOLEAN,
+            true,
+            Importance.HIGH,
+            "Acknowledge a produce only after its records are fsynced (group commit).")
+        .define(
+            FLUSH_THREADS,
+            Type.INT,
+            1,
+            Range.between(1, 64),
+            Importance.LOW,
+            "Threads running fsyncs.")
+        .define(
+            MAX_INFLIGHT_REQUESTS_PER_CONNECTION,
+            Type.INT,
+            64,
+            Range.between(1, 10_000),
+            Importance.LOW,
+            "Requests one connection may have in progress before reading pauses.");
+  }
+
+  /** Parses {@code props}; unknown keys and bad values throw {@link ConfigException}. */
+  public static BrokerConfig parse(Map<String, String> props) {
+    Set<String> unknown = new TreeSet<>(props.keySet());
+    unknown.removeAll(definition().names());
+    if (!unknown.isEmpty()) {
+      throw new ConfigException("Unknown configuration key(s): " + String.join(", ", unknown));
+    }
+    BrokerConfig config = new BrokerConfig(new Values(definition(), props));
+    config.listenerAddress(); // validate eagerly
+    return config;
+  }
+
+  private static final class Values extends AbstractConfig {
+    Values(ConfigDef definition, Map<String, String> props) {
+      super(definition, props, false);
+    }
+  }
+
+  public int nodeId() {
+    Integer legacy = values.getInt(BROKER_ID);
+    return legacy != null && !values.originals().containsKey(NODE_ID)
+        ? legacy
+        : values.getInt(NODE_ID);
+  }
+
+  public InetSocketAddress listenerAddress() {
+    return parseListener(LISTENERS, values.getString(LISTENERS));
+  }
+
+  public InetSocketAddress advertisedAddress(int boundPort) {
+    String advertised = values.getString(ADVERTISED_LISTENERS);
+    if (advertised != null) {
+      return parseListener(ADVERTISED_LISTENERS, advertised);
+    }
+    InetSocketAddress listener = listenerAddress();
+    return InetSocketAddress.createUnresolved(listener.getHostString(), boundPort);
+  }
+
+  private static InetSocketAddress parseListener(String key, String value) {
+    String trimmed = value.trim();
+    if (trimmed.contains(",")) {
+      throw new ConfigException(key, value, "only one listener is supported");
+    }
+    URI uri;
+    try {
+      uri = URI.create(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, value, "expected PLAINTEXT://host:port");
+    }
+    if (!"PLAINTEXT".equalsIgnoreCase(uri.getScheme()) || uri.getPort() < 0) {
+      throw new ConfigException(key, value, "expected PLAINTEXT://host:port");
+    }
+    String host = uri.getHost() == null ? "0.0.0.0" : uri.getHost();
+    return InetSocketAddress.createUnresolved(host, uri.getPort());
+  }
+
+  public List<Path> logDirs() {
+    String dirs = values.getString(LOG_DIRS);
+    String raw = dirs != null ? dirs : values.getString(LOG_DIR);
+    List<Path> paths = new ArrayList<>();
+    for (String dir : raw.split(",")) {
+      if (!dir.isBlank()) {
+        paths.add(Path.of(dir.trim()));
+      }
+    }
+    if (paths.size() != 1) {
+      throw new ConfigException(LOG_DIRS, raw, "exactly one data directory is supported");
+    }
+    return paths;
+  }
+
+  public int numPartitions() {
+    return values.getInt(NUM_PARTITIONS);
+  }
+
+  public boolean autoCreateTopicsEnable() {
+    return values.getBoolean(AUTO_CREATE_TOPICS_ENABLE);
+  }
+
+  public int socketRequestMaxBytes() {
+    return values.getInt(SOCKET_REQUEST_MAX_BYTES);
+  }
+
+  public int networkThreads() {
+    return values.getInt(NUM_NETWORK_THREADS);
+  }
+
+  public int maxInflightRequestsPerConnection() {
+    return values.getInt(MAX_INFLIGHT_REQUESTS_PER_CONNECTION);
+  }
+
+  public int flushThreads() {
+    return values.getInt(FLUSH_THREADS);
+  }
+
+  public long retentionCheckIntervalMs() {
+    return values.getLong(LOG_RETENTION_CHECK_INTERVAL_MS);
+  }
+
+  public long checkpointIntervalMs() {
+    return values.getInt(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
+  }
+
+  public int messageMaxBytes() {
+    return values.getInt(MESSAGE_MAX_BYTES);
+  }
+
+  public boolean fsyncBeforeAck() {
+    return values.getBoolean(FSYNC_BEFORE_ACK);
+  }
+
+  /** The log configuration every topic gets (per-topic overrides arrive with topic configs). */
+  public LogConfig defaultLogConfig() {
+    Long rollMs = values.getLong(LOG_ROLL_MS);
+    long segmentMs = rollMs != null ? rollMs : values.getInt(LOG_ROLL_HOURS) * 3_600_000L;
+    Long flushMs = values.getLong(LOG_FLUSH_INTERVAL_MS);
+    TimestampType timestampType =
+        "LogAppendTime".equals(values.getString(LOG_MESSAGE_TIMESTAMP_TYPE))
+            ? TimestampType.LOG_APPEND_TIME
+            : TimestampType.CREATE_TIME;
+    return new LogConfig(
+        values.getInt(LOG_SEGMENT_BYTES),
+        segmentMs,
+        values.getInt(LOG_INDEX_SIZE_MAX_BYTES),
+        values.getInt(LOG_INDEX_INTERVAL_BYTES),
+        retentionMs(),
+        values.getLong(LOG_RETENTION_BYTES),
+        values.getInt(MESSAGE_MAX_BYTES),
+        timestampType,
+        fsyncBeforeAck() ? DurabilityMode.FSYNC_BEFORE_ACK : DurabilityMode.INTERVAL,
+        values.getLong(LOG_FLUSH_INTERVAL_MESSAGES),
+        flushMs != null ? flushMs : Long.MAX_VALUE,
+        values.getLong(LOG_SEGMENT_DELETE_DELAY_MS));
+  }
+
+  private long retentionMs() {
+    Long ms = values.getLong(LOG_RETENTION_MS);
+    if (ms != null) {
+      return ms < 0 ? -1 : ms;
+    }
+    Integer minutes = values.getInt(LOG_RETENTION_MINUTES);
+    if (minutes != null) {
+      return minutes < 0 ? -1 : minutes * 60_000L;
+    }
+    int hours = values.getInt(LOG_RETENTION_HOURS);
+    return hours < 0 ? -1 : hours * 3_600_000L;
+  }
+}

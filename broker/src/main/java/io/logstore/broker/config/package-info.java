@@ -1,0 +1,2 @@
+/** Broker configuration with Kafka's property names. */
+package io.logstore.broker.config;

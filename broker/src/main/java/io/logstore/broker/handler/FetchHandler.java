@@ -1,0 +1,290 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.Partition;
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import io.logstore.storage.LogSlice;
+import io.logstore.storage.OffsetOutOfRangeException;
+import io.logstore.wire.WireRecords;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
+import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetch v4-18, sessionless (a request for a new session gets session id 0, so clients keep sending
+ * full fetches). Records are served as file slices, so a plaintext response goes out with {@code
+ * sendfile}. When less than {@code min_bytes} is available the request parks until a high watermark
+ * advance on one of its partitions or {@code max_wait_ms}.
+ *
+ * <p>Threading: reads and parked-fetch bookkeeping run on the request's event loop; high watermark
+ * notifications arrive on the flusher thread and hop to that loop.
+ */
+public final class FetchHandler implements ApiHandler<FetchRequestData> {
+  private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
+
+  private final TopicManager topics;
+
+  public FetchHandler(TopicManager topics) {
+    this.topics = topics;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.FETCH;
+  }
+
+  @Override
+  public short minVersion() {
+    return 4;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 18;
+  }
+
+  /** One requested partition, resolved once. */
+  private record Target(
+      String topicName,
+      FetchTopic topic,
+      FetchPartition request,
+      Partition partition,
+      Errors error) {}
+
+  /** What one read pass produced. */
+  private record ReadResult(FetchResponseData response, long bytes, boolean hasError) {}
+
+  @Override
+  public CompletionStage<ApiMessage> handle(RequestContext context, FetchRequestData request) {
+    short version = context.version();
+    if (version >= 7 && request.sessionId() != FetchMetadata.INVALID_SESSION_ID) {
+      return CompletableFuture.completedFuture(
+          new FetchResponseData()
+              .setErrorCode(Errors.FETCH_SESSION_ID_NOT_FOUND.code())
+              .setSessionId(FetchMetadata.INVALID_SESSION_ID));
+    }
+    if (version >= 7
+        && request.sessionEpoch() != FetchMetadata.INITIAL_EPOCH
+        && request.sessionEpoch() != FetchMetadata.FINAL_EPOCH) {
+      return CompletableFuture.completedFuture(
+          new FetchResponseData()
+              .setErrorCode(Errors.INVALID_FETCH_SESSION_EPOCH.code())
+              .setSessionId(FetchMetadata.INVALID_SESSION_ID));
+    }
+    List<Target> targets = resolve(version, request);
+    ReadResult first = read(version, request, targets);
+    if (request.maxWaitMs() <= 0
+        || first.bytes() >= request.minBytes()
+        || first.hasError()
+        || targets.isEmpty()) {
+      return CompletableFuture.completedFuture(first.response());
+    }
+    DelayedFetch parked = new DelayedFetch(context.eventLoop(), version, request, targets);
+    parked.park(request.maxWaitMs());
+    return parked.result;
+  }
+
+  private List<Target> resolve(short version, FetchRequestData request) {
+    List<Target> targets = new ArrayList<>();
+    for (FetchTopic topic : request.topics()) {
+      Optional<TopicInfo> info =
+          version >= 13 ? topics.topic(topic.topicId()) : topics.topic(topic.topic());
+      for (FetchPartition partition : topic.partitions()) {
+        if (info.isEmpty()) {
+          Errors error =
+              version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+          targets.add(new Target(topic.topic(), topic, partition, null, error));
+          continue;
+        }
+        List<Partition> partitions = info.get().partitions();
+        int index = partition.partition();
+        if (index < 0 || index >= partitions.size()) {
+          targets.add(
+              new Target(
+                  info.get().name(), topic, partition, null, Errors.UNKNOWN_TOPIC_OR_PARTITION));
+          continue;
+        }
+        targets.add(new Target(info.get().name(), topic, partition, partitions.get(index), null));
+      }
+    }
+    return targets;
+  }
+
+  private ReadResult read(short version, FetchRequestData request, List<Target> targets) {
+    FetchResponseData response =
+        new FetchResponseData()
+            .setErrorCode(Errors.NONE.code())
+            .setSessionId(FetchMetadata.INVALID_SESSION_ID);
+    long remaining = version >= 3 ? request.maxBytes() : Integer.MAX_VALUE;
+    long bytes = 0;
+    boolean hasError = false;
+    boolean minOneBatch = true;
+    FetchableTopicResponse current = null;
+    FetchTopic currentTopic = null;
+    for (Target target : targets) {
+      if (current == null || currentTopic != target.topic()) {
+        current =
+            new FetchableTopicResponse()
+                .setTopic(target.topicName())
+                .setTopicId(target.topic().topicId());
+        currentTopic = target.topic();
+        response.responses().add(current);
+      }
+      PartitionData data = readPartition(target, remaining, minOneBatch, request.isolationLevel());
+      current.partitions().add(data);
+      if (data.errorCode() != Errors.NONE.code()) {
+        hasError = true;
+      }
+      int size = data.records() == null ? 0 : data.records().sizeInBytes();
+      if (size > 0) {
+        bytes += size;
+        remaining -= size;
+        minOneBatch = false;
+      }
+    }
+    return new ReadResult(response, bytes, hasError);
+  }
+
+  private PartitionData readPartition(
+      Target target, long remainingBytes, boolean minOneBatch, byte isolationLevel) {
+    FetchPartition request = target.request();
+    PartitionData data =
+        new PartitionData().setPartitionIndex(request.partition()).setRecords(WireRecords.empty());
+    if (isolationLevel == 0) {
+      data.setAbortedTransactions(null);
+    }
+    if (target.error() != null) {
+      return data.setErrorCode(target.error().code())
+          .setHighWatermark(-1)
+          .setLastStableOffset(-1)
+          .setLogStartOffset(-1);
+    }
+    Partition partition = target.partition();
+    long highWatermark = partition.highWatermark();
+    data.setHighWatermark(highWatermark)
+        .setLastStableOffset(highWatermark)
+        .setLogStartOffset(partition.log().logStartOffset());
+    int epoch = request.currentLeaderEpoch();
+    if (epoch >= 0 && epoch != partition.leaderEpoch()) {
+      Errors error =
+          epoch < partition.leaderEpoch()
+              ? Errors.FENCED_LEADER_EPOCH
+              : Errors.UNKNOWN_LEADER_EPOCH;
+      return data.setErrorCode(error.code());
+    }
+    int maxBytes = (int) Math.max(0, Math.min(request.partitionMaxBytes(), remainingBytes));
+    try {
+      LogSlice slice =
+          partition.log().read(request.fetchOffset(), maxBytes, highWatermark, minOneBatch);
+      if (!slice.isEmpty()) {
+        data.setRecords(
+            WireRecords.fileSlice(slice.channel(), slice.position(), slice.sizeInBytes()));
+      }
+      return data.setErrorCode(Errors.NONE.code());
+    } catch (OffsetOutOfRangeException e) {
+      return data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+    } catch (IOException e) {
+      log.error(
+          "read failed topicPartition={}-{} offset={}",
+          partition.topic(),
+          partition.index(),
+          request.fetchOffset(),
+          e);
+      return data.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+    }
+  }
+
+  /**
+   * A fetch waiting for data. Lives on one event loop: parked, then completed once by a high
+   * watermark advance that brings enough bytes, or by its timer.
+   */
+  private final class DelayedFetch {
+    final CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+    private final EventLoop eventLoop;
+    private final short version;
+    private final FetchRequestData request;
+    private final List<Target> targets;
+    private final Runnable watcher = this::onAdvance;
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private ScheduledFuture<?> timer;
+
+    DelayedFetch(
+        EventLoop eventLoop, short version, FetchRequestData request, List<Target> targets) {
+      this.eventLoop = eventLoop;
+      this.version = version;
+      this.request = request;
+      this.targets = targets;
+    }
+
+    void park(long maxWaitMs) {
+      for (Target target : targets) {
+        if (target.partition() != null) {
+          target.partition().watch(watcher);
+        }
+      }
+      timer = eventLoop.schedule(this::expire, maxWaitMs, TimeUnit.MILLISECONDS);
+      // An append may have landed between the first read and the watch.
+      tryComplete();
+    }
+
+    /** Called on the flusher thread: coalesce wake-ups into one task on the event loop. */
+    private void onAdvance() {
+      if (wakeupPending.compareAndSet(false, true)) {
+        eventLoop.execute(
+            () -> {
+              wakeupPending.set(false);
+              tryComplete();
+            });
+      }
+    }
+
+    private void tryComplete() {
+      if (result.isDone()) {
+        return;
+      }
+      ReadResult attempt = read(version, request, targets);
+      if (attempt.bytes() >= request.minBytes() || attempt.hasError()) {
+        finish(attempt);
+      }
+    }
+
+    private void expire() {
+      if (!result.isDone()) {
+        finish(read(version, request, targets));
+      }
+    }
+
+    private void finish(ReadResult outcome) {
+      for (Target target : targets) {
+        if (target.partition() != null) {
+          target.partition().unwatch(watcher);
+        }
+      }
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      result.complete(outcome.response());
+    }
+  }
+}

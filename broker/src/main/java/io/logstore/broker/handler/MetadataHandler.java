@@ -1,0 +1,150 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.Partition;
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Metadata v0-13: brokers, topics with their ids, partitions with leader, leader epoch, replicas
+ * and ISR. Creates missing topics when {@code auto.create.topics.enable} and the request allow it.
+ */
+public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
+  private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+  private final TopicManager topics;
+  private final Supplier<BrokerIdentity> identity;
+  private final boolean autoCreateTopics;
+  private final int defaultPartitions;
+
+  public MetadataHandler(
+      TopicManager topics,
+      Supplier<BrokerIdentity> identity,
+      boolean autoCreateTopics,
+      int defaultPartitions) {
+    this.topics = topics;
+    this.identity = identity;
+    this.autoCreateTopics = autoCreateTopics;
+    this.defaultPartitions = defaultPartitions;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.METADATA;
+  }
+
+  @Override
+  public short minVersion() {
+    return 0;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 13;
+  }
+
+  @Override
+  public CompletionStage<ApiMessage> handle(RequestContext context, MetadataRequestData request) {
+    BrokerIdentity self = identity.get();
+    MetadataResponseData response =
+        new MetadataResponseData()
+            .setClusterId(self.clusterId())
+            .setControllerId(self.nodeId())
+            .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+    response
+        .brokers()
+        .add(
+            new MetadataResponseBroker()
+                .setNodeId(self.nodeId())
+                .setHost(self.host())
+                .setPort(self.port()));
+    boolean allTopics =
+        request.topics() == null || (context.version() == 0 && request.topics().isEmpty());
+    if (allTopics) {
+      for (TopicInfo topic : topics.topics()) {
+        response.topics().add(describe(topic, self.nodeId()));
+      }
+    } else {
+      boolean mayCreate =
+          autoCreateTopics && (context.version() < 4 || request.allowAutoTopicCreation());
+      for (MetadataRequestTopic requested : request.topics()) {
+        response.topics().add(describeRequested(requested, mayCreate, self.nodeId()));
+      }
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private MetadataResponseTopic describeRequested(
+      MetadataRequestTopic requested, boolean mayCreate, int nodeId) {
+    if (requested.name() == null) {
+      Uuid id = requested.topicId();
+      Optional<TopicInfo> byId = id == null ? Optional.empty() : topics.topic(id);
+      return byId.map(t -> describe(t, nodeId))
+          .orElseGet(() -> error(null, id == null ? Uuid.ZERO_UUID : id, Errors.UNKNOWN_TOPIC_ID));
+    }
+    String name = requested.name();
+    Optional<TopicInfo> existing = topics.topic(name);
+    if (existing.isPresent()) {
+      return describe(existing.get(), nodeId);
+    }
+    try {
+      Topic.validate(name);
+    } catch (InvalidTopicException e) {
+      return error(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
+    }
+    if (!mayCreate || Topic.isInternal(name)) {
+      return error(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION);
+    }
+    return describe(topics.createTopic(name, defaultPartitions), nodeId);
+  }
+
+  private static MetadataResponseTopic error(String name, Uuid id, Errors error) {
+    return new MetadataResponseTopic()
+        .setName(name)
+        .setTopicId(id)
+        .setErrorCode(error.code())
+        .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+  }
+
+  private static MetadataResponseTopic describe(TopicInfo topic, int nodeId) {
+    MetadataResponseTopic result =
+        new MetadataResponseTopic()
+            .setName(topic.name())
+            .setTopicId(topic.topicId())
+            .setIsInternal(Topic.isInternal(topic.name()))
+            .setErrorCode(Errors.NONE.code())
+            .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+    for (Partition partition : topic.partitions()) {
+      result
+          .partitions()
+          .add(
+              new MetadataResponsePartition()
+                  .setPartitionIndex(partition.index())
+                  .setErrorCode(Errors.NONE.code())
+                  .setLeaderId(nodeId)
+                  .setLeaderEpoch(partition.leaderEpoch())
+                  .setReplicaNodes(List.of(nodeId))
+                  .setIsrNodes(List.of(nodeId))
+                  .setOfflineReplicas(List.of()));
+    }
+    return result;
+  }
+}
