@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -91,10 +92,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The KIP-511 fallback lists only ApiVersions' own range, as Kafka 4.x does: enough for the
+   * client to pick a version and ask again.
+   */
   private ApiVersionsResponseData.ApiVersionCollection apiVersionCollection() {
     ApiVersionsResponseData.ApiVersionCollection keys =
         new ApiVersionsResponseData.ApiVersionCollection();
-    dispatcher.registry().advertisedVersions().forEach(v -> keys.add(v.duplicate()));
+    dispatcher.registry().advertisedVersions().stream()
+        .filter(v -> v.apiKey() == ApiKeys.API_VERSIONS.id)
+        .forEach(v -> keys.add(v.duplicate()));
     return keys;
   }
 

@@ -1,0 +1,68 @@
+package io.logstore.broker.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * Generates docs/configuration.md from the {@link BrokerConfig} definitions, so the page cannot
+ * drift from the code: {@code ConfigDocsTest} fails when the committed page differs.
+ */
+public final class ConfigDocs {
+  private ConfigDocs() {}
+
+  /** The whole page. */
+  public static String render() {
+    StringBuilder out = new StringBuilder();
+    out.append("# Configuration\n\n")
+        .append("Generated from `BrokerConfig` by `io.logstore.broker.config.ConfigDocs`; do not")
+        .append(" edit by hand.\n\n")
+        .append("Pass a properties file and/or `--override key=value` to `bin/logstore`. Keys")
+        .append(" are Apache Kafka's where Kafka has the setting (same meaning, same default")
+        .append(" unless noted); `logstore.*` keys are LogStore's own. An unknown key or an")
+        .append(" invalid value stops startup with a message naming it.\n\n")
+        .append("| key | type | default | valid values | meaning |\n")
+        .append("|---|---|---|---|---|\n");
+    List<ConfigDef.ConfigKey> keys =
+        BrokerConfig.definition().configKeys().values().stream()
+            .sorted((a, b) -> a.name.compareTo(b.name))
+            .collect(Collectors.toList());
+    for (ConfigDef.ConfigKey key : keys) {
+      out.append("| `")
+          .append(key.name)
+          .append("` | ")
+          .append(key.type.name().toLowerCase())
+          .append(" | ")
+          .append(defaultOf(key))
+          .append(" | ")
+          .append(key.validator == null ? "" : escape(key.validator.toString()))
+          .append(" | ")
+          .append(escape(key.documentation))
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  private static String defaultOf(ConfigDef.ConfigKey key) {
+    if (!key.hasDefault() || key.defaultValue == null) {
+      return "(none)";
+    }
+    if (BrokerConfig.NUM_NETWORK_THREADS.equals(key.name)) {
+      return "number of cores";
+    }
+    return "`" + key.defaultValue + "`";
+  }
+
+  private static String escape(String text) {
+    return text.replace("|", "\\|").replace("\n", " ");
+  }
+
+  /** Writes the page: {@code ConfigDocs <path to docs/configuration.md>}. */
+  public static void main(String[] args) throws IOException {
+    Files.writeString(Path.of(args[0]), render(), StandardCharsets.UTF_8);
+  }
+}
