@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * each. A partition is in the queue at most once (its {@code flushScheduled} flag), so the queue is
  * bounded by the number of partitions.
  */
-final class Flusher implements AutoCloseable {
+final class Flusher {
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
 
   private final BlockingQueue<PartitionLog> queue = new LinkedBlockingQueue<>();
@@ -53,8 +53,8 @@ final class Flusher implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  /** Stops and joins the threads; queued requests are dropped (callers flush on close). */
+  void stop() throws InterruptedException {
     stopped = true;
     for (Thread t : threads) {
       t.interrupt();

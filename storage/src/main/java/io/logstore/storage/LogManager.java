@@ -471,7 +471,7 @@ public final class LogManager implements AutoCloseable {
 
   private IOException stopFlusher(IOException failure) {
     try {
-      flusher.close();
+      flusher.stop();
       return failure;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package io.logstore.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -31,6 +32,7 @@ final class OffsetIndex {
   private final long baseOffset;
   private final int maxEntries;
   private final FileChannel channel;
+  private final boolean existedAtOpen;
   private volatile long[] slots = new long[16];
   private volatile int entries;
 
@@ -38,6 +40,7 @@ final class OffsetIndex {
     this.file = file;
     this.baseOffset = baseOffset;
     this.maxEntries = Math.max(1, maxIndexBytes / ENTRY_SIZE);
+    this.existedAtOpen = Files.exists(file);
     this.channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -62,6 +65,9 @@ final class OffsetIndex {
    * @return a description of the problem, or null if the index is usable
    */
   String load(long logSizeBytes) throws IOException {
+    if (!existedAtOpen) {
+      return "file was missing";
+    }
     long size = channel.size();
     if (size % ENTRY_SIZE != 0) {
       return "size " + size + " is not a multiple of " + ENTRY_SIZE;

@@ -3,6 +3,7 @@ package io.logstore.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -28,6 +29,7 @@ final class TimeIndex {
   private final long baseOffset;
   private final int maxEntries;
   private final FileChannel channel;
+  private final boolean existedAtOpen;
 
   /** Both columns, replaced as a unit when they grow. */
   private record Columns(long[] timestamps, int[] relativeOffsets) {}
@@ -39,6 +41,7 @@ final class TimeIndex {
     this.file = file;
     this.baseOffset = baseOffset;
     this.maxEntries = Math.max(1, maxIndexBytes / ENTRY_SIZE);
+    this.existedAtOpen = Files.exists(file);
     this.channel =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -73,6 +76,9 @@ final class TimeIndex {
    * @return a description of the problem, or null if usable
    */
   String load(long nextSegmentBaseOffset) throws IOException {
+    if (!existedAtOpen) {
+      return "file was missing";
+    }
     long size = channel.size();
     if (size % ENTRY_SIZE != 0) {
       return "size " + size + " is not a multiple of " + ENTRY_SIZE;
