@@ -3,14 +3,27 @@ package io.logstore.broker;
 import io.logstore.broker.config.BrokerConfig;
 import io.logstore.broker.dispatch.Dispatcher;
 import io.logstore.broker.dispatch.HandlerRegistry;
+import io.logstore.broker.group.GroupConfig;
+import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.handler.ApiVersionsHandler;
 import io.logstore.broker.handler.BrokerIdentity;
+import io.logstore.broker.handler.DeleteGroupsHandler;
+import io.logstore.broker.handler.DescribeGroupsHandler;
 import io.logstore.broker.handler.FetchHandler;
+import io.logstore.broker.handler.FindCoordinatorHandler;
+import io.logstore.broker.handler.HeartbeatHandler;
 import io.logstore.broker.handler.InitProducerIdHandler;
+import io.logstore.broker.handler.JoinGroupHandler;
+import io.logstore.broker.handler.LeaveGroupHandler;
+import io.logstore.broker.handler.ListGroupsHandler;
 import io.logstore.broker.handler.ListOffsetsHandler;
 import io.logstore.broker.handler.MetadataHandler;
+import io.logstore.broker.handler.OffsetCommitHandler;
+import io.logstore.broker.handler.OffsetDeleteHandler;
+import io.logstore.broker.handler.OffsetFetchHandler;
 import io.logstore.broker.handler.OffsetForLeaderEpochHandler;
 import io.logstore.broker.handler.ProduceHandler;
+import io.logstore.broker.handler.SyncGroupHandler;
 import io.logstore.broker.network.KafkaServer;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.producer.ProducerIdManager;
@@ -40,6 +53,7 @@ public final class Broker implements AutoCloseable {
   private final AtomicReference<BrokerIdentity> identity = new AtomicReference<>();
   private BrokerState state = BrokerState.CREATED;
   private LogManager logManager;
+  private GroupCoordinator groupCoordinator;
   private KafkaServer server;
   private InetSocketAddress boundAddress;
 
@@ -86,6 +100,11 @@ public final class Broker implements AutoCloseable {
           "Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
     }
     TopicManager topics = new TopicManager(logManager, config.defaultLogConfig());
+    try {
+      groupCoordinator = GroupCoordinator.start(topics, groupConfig(config), clock);
+    } catch (RuntimeException e) {
+      throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
+    }
     HandlerRegistry registry = new HandlerRegistry();
     registry
         .register(new ApiVersionsHandler(registry))
@@ -96,7 +115,19 @@ public final class Broker implements AutoCloseable {
         .register(new FetchHandler(topics))
         .register(new ListOffsetsHandler(topics))
         .register(new InitProducerIdHandler(producerIds))
-        .register(new OffsetForLeaderEpochHandler(topics));
+        .register(new OffsetForLeaderEpochHandler(topics))
+        .register(new FindCoordinatorHandler(identity::get))
+        .register(new JoinGroupHandler(groupCoordinator))
+        .register(new SyncGroupHandler(groupCoordinator))
+        .register(new HeartbeatHandler(groupCoordinator))
+        .register(new LeaveGroupHandler(groupCoordinator))
+        .register(
+            new OffsetCommitHandler(groupCoordinator, topics, config.offsetMetadataMaxBytes()))
+        .register(new OffsetFetchHandler(groupCoordinator, topics))
+        .register(new ListGroupsHandler(groupCoordinator))
+        .register(new DescribeGroupsHandler(groupCoordinator))
+        .register(new DeleteGroupsHandler(groupCoordinator))
+        .register(new OffsetDeleteHandler(groupCoordinator, topics));
     InetSocketAddress listener = config.listenerAddress();
     InetSocketAddress advertised = config.advertisedAddress(listener.getPort());
     identity.set(
@@ -141,6 +172,19 @@ public final class Broker implements AutoCloseable {
         dataDir);
   }
 
+  private static GroupConfig groupConfig(BrokerConfig config) {
+    return new GroupConfig(
+        config.offsetsTopicPartitions(),
+        config.groupInitialRebalanceDelayMs(),
+        config.groupMinSessionTimeoutMs(),
+        config.groupMaxSessionTimeoutMs(),
+        config.groupMaxSize(),
+        config.offsetsRetentionMs(),
+        config.offsetsRetentionCheckIntervalMs(),
+        config.offsetMetadataMaxBytes(),
+        GroupConfig.defaults().newMemberJoinTimeoutMs());
+  }
+
   public synchronized InetSocketAddress boundAddress() {
     return boundAddress;
   }
@@ -157,6 +201,9 @@ public final class Broker implements AutoCloseable {
     state = state.transitionTo(BrokerState.STOPPING);
     if (server != null) {
       server.close();
+    }
+    if (groupCoordinator != null) {
+      groupCoordinator.close();
     }
     if (logManager != null) {
       logManager.close();

@@ -2,11 +2,14 @@ package io.logstore.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.BufferSupplier;
 import org.apache.kafka.common.utils.CloseableIterator;
 
@@ -99,5 +102,59 @@ public final class WireRecords {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** A key/value pair for {@link #buildBatch}; a null value is a tombstone. */
+  public record KeyValue(byte[] key, byte[] value) {}
+
+  /** One record read back by {@link #forEachRecord}: its offset, key and value (null if none). */
+  public record KeyValueRecord(long offset, ByteBuffer key, ByteBuffer value) {}
+
+  /** Receives the records of {@link #forEachRecord}. */
+  @FunctionalInterface
+  public interface RecordVisitor {
+    void accept(KeyValueRecord record);
+  }
+
+  /**
+   * One uncompressed magic-2 batch holding {@code records} (base offset 0, no producer id), every
+   * record stamped {@code timestampMs}. The log assigns the real offsets on append.
+   */
+  public static ByteBuffer buildBatch(List<KeyValue> records, long timestampMs) {
+    if (records.isEmpty()) {
+      throw new IllegalArgumentException("a batch needs at least one record");
+    }
+    SimpleRecord[] simple = new SimpleRecord[records.size()];
+    for (int i = 0; i < simple.length; i++) {
+      KeyValue kv = records.get(i);
+      simple[i] = new SimpleRecord(timestampMs, kv.key(), kv.value());
+    }
+    return MemoryRecords.withRecords(Compression.NONE, simple).buffer();
+  }
+
+  /**
+   * Calls {@code visitor} for every record of every batch in {@code batches}, in offset order,
+   * decompressing as needed; control batches are skipped. Returns the offset after the last batch
+   * seen, or -1 if there was none.
+   */
+  public static long forEachRecord(ByteBuffer batches, RecordVisitor visitor) {
+    long next = -1;
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      next = batch.nextOffset();
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      try (CloseableIterator<Record> records = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (records.hasNext()) {
+          Record record = records.next();
+          visitor.accept(
+              new KeyValueRecord(
+                  record.offset(),
+                  record.hasKey() ? record.key() : null,
+                  record.hasValue() ? record.value() : null));
+        }
+      }
+    }
+    return next;
   }
 }

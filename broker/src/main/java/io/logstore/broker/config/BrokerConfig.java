@@ -58,6 +58,17 @@ public final class BrokerConfig {
   public static final String MAX_INFLIGHT_REQUESTS_PER_CONNECTION =
       "logstore.max.inflight.requests.per.connection";
 
+  public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
+  public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
+  public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+  public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+  public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+  public static final String GROUP_MAX_SIZE = "group.max.size";
+  public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+  public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS =
+      "offsets.retention.check.interval.ms";
+  public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+
   private static final ConfigDef DEFINITION = build();
 
   private final Values values;
@@ -229,7 +240,70 @@ public final class BrokerConfig {
             64,
             Range.between(1, 10_000),
             Importance.LOW,
-            "Requests one connection may have in progress before reading pauses.");
+            "Requests one connection may have in progress before reading pauses.")
+        .define(
+            OFFSETS_TOPIC_NUM_PARTITIONS,
+            Type.INT,
+            50,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "Partitions of __consumer_offsets (fixed once the topic exists).")
+        .define(
+            OFFSETS_TOPIC_REPLICATION_FACTOR,
+            Type.SHORT,
+            (short) 1,
+            Range.atLeast(1),
+            Importance.LOW,
+            "Accepted for Kafka compatibility; a single broker keeps one copy.")
+        .define(
+            GROUP_INITIAL_REBALANCE_DELAY_MS,
+            Type.INT,
+            3000,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "How long the first rebalance of an empty group waits for more members.")
+        .define(
+            GROUP_MIN_SESSION_TIMEOUT_MS,
+            Type.INT,
+            6000,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Smallest session timeout a group member may ask for.")
+        .define(
+            GROUP_MAX_SESSION_TIMEOUT_MS,
+            Type.INT,
+            1_800_000,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Largest session timeout a group member may ask for.")
+        .define(
+            GROUP_MAX_SIZE,
+            Type.INT,
+            Integer.MAX_VALUE,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Members per group.")
+        .define(
+            OFFSETS_RETENTION_MINUTES,
+            Type.INT,
+            10080,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "Offsets of a group that has had no members for this long are deleted.")
+        .define(
+            OFFSETS_RETENTION_CHECK_INTERVAL_MS,
+            Type.LONG,
+            600_000L,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "How often expired offsets are looked for.")
+        .define(
+            OFFSET_METADATA_MAX_BYTES,
+            Type.INT,
+            4096,
+            Range.atLeast(0),
+            Importance.HIGH,
+            "Largest metadata string of a committed offset.");
   }
 
   /** Parses {@code props}; unknown keys and bad values throw {@link ConfigException}. */
@@ -378,5 +452,37 @@ public final class BrokerConfig {
     }
     int hours = values.getInt(LOG_RETENTION_HOURS);
     return hours < 0 ? -1 : hours * 3_600_000L;
+  }
+
+  public int offsetsTopicPartitions() {
+    return values.getInt(OFFSETS_TOPIC_NUM_PARTITIONS);
+  }
+
+  public int groupInitialRebalanceDelayMs() {
+    return values.getInt(GROUP_INITIAL_REBALANCE_DELAY_MS);
+  }
+
+  public int groupMinSessionTimeoutMs() {
+    return values.getInt(GROUP_MIN_SESSION_TIMEOUT_MS);
+  }
+
+  public int groupMaxSessionTimeoutMs() {
+    return values.getInt(GROUP_MAX_SESSION_TIMEOUT_MS);
+  }
+
+  public int groupMaxSize() {
+    return values.getInt(GROUP_MAX_SIZE);
+  }
+
+  public long offsetsRetentionMs() {
+    return values.getInt(OFFSETS_RETENTION_MINUTES) * 60_000L;
+  }
+
+  public long offsetsRetentionCheckIntervalMs() {
+    return values.getLong(OFFSETS_RETENTION_CHECK_INTERVAL_MS);
+  }
+
+  public int offsetMetadataMaxBytes() {
+    return values.getInt(OFFSET_METADATA_MAX_BYTES);
   }
 }

@@ -1,0 +1,301 @@
+package io.logstore.broker.group;
+
+import io.logstore.broker.group.GroupCoordinatorShard.LeaveResult;
+import io.logstore.broker.group.GroupCoordinatorShard.LeavingMember;
+import io.logstore.broker.group.OffsetCommands.CommitCommand;
+import io.logstore.broker.group.OffsetCommands.DeleteOffsetsResult;
+import io.logstore.broker.group.OffsetCommands.GroupDescription;
+import io.logstore.broker.group.OffsetCommands.GroupListing;
+import io.logstore.broker.partition.TopicManager;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator of this broker (coordinator of every group: there is one node). One thread,
+ * {@code logstore-group-coordinator}, owns all group state; handlers on the Netty event loops
+ * submit commands and get futures, completed on that thread. Join and sync waits, the initial
+ * rebalance delay, rebalance and session timeouts and offset retention are timers of that thread.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
+
+  private final ScheduledExecutorService thread;
+  private final GroupCoordinatorShard shard;
+  private final OffsetCommands offsets;
+  private final GroupConfig config;
+
+  private GroupCoordinator(
+      ScheduledExecutorService thread, GroupCoordinatorShard shard, GroupConfig config) {
+    this.thread = thread;
+    this.shard = shard;
+    this.offsets = new OffsetCommands(shard);
+    this.config = config;
+  }
+
+  /**
+   * Creates {@code __consumer_offsets} if missing, replays it, and starts the coordinator thread
+   * and the retention task.
+   */
+  public static GroupCoordinator start(TopicManager topics, GroupConfig config, Clock clock) {
+    ScheduledExecutorService thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "logstore-group-coordinator");
+              t.setDaemon(true);
+              return t;
+            });
+    CoordinatorTimer timer =
+        (delayMs, task) -> {
+          ScheduledFuture<?> f =
+              thread.schedule(guarded(task), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
+          return () -> f.cancel(false);
+        };
+    GroupCoordinatorShard shard =
+        new GroupCoordinatorShard(
+            config,
+            timer,
+            new LogGroupStore(topics, config.offsetsTopicPartitions(), clock),
+            clock,
+            thread);
+    GroupCoordinator coordinator = new GroupCoordinator(thread, shard, config);
+    try {
+      thread.submit(shard::load).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      thread.shutdownNow();
+      throw new IllegalStateException("interrupted while loading groups", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      thread.shutdownNow();
+      throw new IllegalStateException("cannot load " + LogGroupStore.TOPIC, e.getCause());
+    }
+    thread.scheduleWithFixedDelay(
+        guarded(coordinator.offsets::expireOffsets),
+        config.retentionCheckIntervalMs(),
+        config.retentionCheckIntervalMs(),
+        TimeUnit.MILLISECONDS);
+    return coordinator;
+  }
+
+  private static Runnable guarded(Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.error("group coordinator task failed", e);
+      }
+    };
+  }
+
+  public GroupConfig config() {
+    return config;
+  }
+
+  private <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> command) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      thread.execute(
+          () -> {
+            try {
+              command
+                  .get()
+                  .whenComplete(
+                      (value, error) -> {
+                        if (error != null) {
+                          result.completeExceptionally(error);
+                        } else {
+                          result.complete(value);
+                        }
+                      });
+            } catch (RuntimeException e) {
+              log.error("group coordinator command failed", e);
+              result.completeExceptionally(e);
+            }
+          });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+
+  private <T> CompletableFuture<T> call(Supplier<T> command) {
+    return submit(() -> CompletableFuture.completedFuture(command.get()));
+  }
+
+  public CompletableFuture<JoinGroupResponseData> joinGroup(
+      JoinGroupRequestData request,
+      boolean requireKnownMemberId,
+      String clientId,
+      String clientHost) {
+    return submit(() -> shard.join(request, requireKnownMemberId, clientId, clientHost));
+  }
+
+  public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+    return submit(() -> shard.sync(request));
+  }
+
+  public CompletableFuture<Errors> heartbeat(
+      String groupId, String memberId, String groupInstanceId, int generationId) {
+    return call(() -> shard.heartbeat(groupId, memberId, groupInstanceId, generationId));
+  }
+
+  /** A member leaving: its id, or an empty id and its group.instance.id. */
+  public record Leaving(String memberId, String groupInstanceId) {}
+
+  /** LeaveGroup's outcome: a group-level error, else one error per member in request order. */
+  public record LeaveOutcome(Errors error, List<Errors> memberErrors) {}
+
+  public CompletableFuture<LeaveOutcome> leaveGroup(String groupId, List<Leaving> members) {
+    List<LeavingMember> leaving =
+        members.stream().map(m -> new LeavingMember(m.memberId(), m.groupInstanceId())).toList();
+    return call(
+        () -> {
+          LeaveResult r = shard.leave(groupId, leaving);
+          return new LeaveOutcome(r.error(), r.memberErrors());
+        });
+  }
+
+  /** One partition's commit. */
+  public record PartitionCommit(long offset, int leaderEpoch, String metadata) {}
+
+  /**
+   * Commits offsets; {@code generationId} -1 with an empty member id is a commit from outside the
+   * group protocol (admin client, assign()-based consumer). Partitions map to their errors.
+   */
+  public CompletableFuture<Map<TopicPartition, Errors>> commitOffsets(
+      String groupId,
+      int generationId,
+      String memberId,
+      String groupInstanceId,
+      boolean groupIdNotFoundIsError,
+      Map<TopicPartition, PartitionCommit> partitions) {
+    Map<TopicPartition, OffsetCommands.PartitionCommit> commits = new java.util.LinkedHashMap<>();
+    partitions.forEach(
+        (tp, c) ->
+            commits.put(
+                tp, new OffsetCommands.PartitionCommit(c.offset(), c.leaderEpoch(), c.metadata())));
+    CommitCommand command =
+        new CommitCommand(
+            groupId, generationId, memberId, groupInstanceId, groupIdNotFoundIsError, commits);
+    return submit(() -> offsets.commit(command));
+  }
+
+  /**
+   * Committed offsets; {@code partitions} null for all. A partition never committed maps to null.
+   */
+  public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> fetchOffsets(
+      String groupId, List<TopicPartition> partitions) {
+    return call(() -> offsets.fetch(groupId, partitions));
+  }
+
+  /** A group as ListGroups reports it. */
+  public record Listing(String groupId, String protocolType, String state) {}
+
+  public CompletableFuture<List<Listing>> listGroups(Set<String> states, Set<String> types) {
+    return call(
+        () -> {
+          List<GroupListing> listings = offsets.list(states, types);
+          return listings.stream()
+              .map(l -> new Listing(l.groupId(), l.protocolType(), l.state().kafkaName()))
+              .toList();
+        });
+  }
+
+  /** A member as DescribeGroups reports it. */
+  public record MemberInfo(
+      String memberId,
+      String groupInstanceId,
+      String clientId,
+      String clientHost,
+      byte[] metadata,
+      byte[] assignment) {}
+
+  /** A group as DescribeGroups reports it; null members list for a group that does not exist. */
+  public record Description(
+      String groupId,
+      String state,
+      String protocolType,
+      String protocolData,
+      List<MemberInfo> members) {}
+
+  /** DescribeGroups; an unknown group maps to null. */
+  public CompletableFuture<Map<String, Description>> describeGroups(List<String> groupIds) {
+    return call(
+        () -> {
+          Map<String, Description> result = new java.util.LinkedHashMap<>();
+          for (String groupId : groupIds) {
+            GroupDescription d = offsets.describe(groupId);
+            result.put(
+                groupId,
+                d == null
+                    ? null
+                    : new Description(
+                        d.groupId(),
+                        d.state().kafkaName(),
+                        d.protocolType(),
+                        d.protocolData(),
+                        d.members().stream()
+                            .map(
+                                m ->
+                                    new MemberInfo(
+                                        m.memberId(),
+                                        m.groupInstanceId(),
+                                        m.clientId(),
+                                        m.clientHost(),
+                                        m.metadata(),
+                                        m.assignment()))
+                            .toList()));
+          }
+          return result;
+        });
+  }
+
+  public CompletableFuture<Map<String, Errors>> deleteGroups(List<String> groupIds) {
+    return submit(() -> offsets.deleteGroups(groupIds));
+  }
+
+  /** OffsetDelete's outcome: a group-level error, else one error per partition. */
+  public record OffsetDeleteOutcome(Errors error, Map<TopicPartition, Errors> partitions) {}
+
+  public CompletableFuture<OffsetDeleteOutcome> deleteOffsets(
+      String groupId, List<TopicPartition> partitions) {
+    return submit(
+        () ->
+            offsets
+                .deleteOffsets(groupId, partitions)
+                .thenApply(
+                    (DeleteOffsetsResult r) -> new OffsetDeleteOutcome(r.error(), r.partitions())));
+  }
+
+  /** Runs the offset retention pass now (tests). */
+  public CompletableFuture<Integer> expireOffsetsNow() {
+    return call(offsets::expireOffsets);
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("group coordinator thread did not stop within 5 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

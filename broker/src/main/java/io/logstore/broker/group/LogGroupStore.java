@@ -1,0 +1,135 @@
+package io.logstore.broker.group;
+
+import io.logstore.broker.partition.Partition;
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import io.logstore.storage.AppendResult;
+import io.logstore.storage.LogConfig;
+import io.logstore.storage.LogSlice;
+import io.logstore.storage.PartitionLog;
+import io.logstore.wire.WireRecords;
+import io.logstore.wire.WireRecords.KeyValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The internal topic {@code __consumer_offsets}: created at startup when missing, with {@code
+ * offsets.topic.num.partitions} partitions; a group lives in partition {@code
+ * abs(groupId.hashCode()) % partitions}, as in Kafka. Time and size retention are switched off for
+ * it: its records are the coordinator's state, removed only by the coordinator's own tombstones.
+ */
+final class LogGroupStore implements GroupStore {
+  /** Kafka's name for the topic. */
+  static final String TOPIC = "__consumer_offsets";
+
+  private static final Logger log = LoggerFactory.getLogger(LogGroupStore.class);
+  private static final int READ_BYTES = 1024 * 1024;
+
+  private final TopicInfo topic;
+  private final Clock clock;
+
+  LogGroupStore(TopicManager topics, int partitions, Clock clock) {
+    TopicInfo info = topics.createTopic(TOPIC, partitions);
+    for (Partition partition : info.partitions()) {
+      LogConfig c = partition.log().config();
+      partition
+          .log()
+          .updateConfig(
+              new LogConfig(
+                  c.segmentBytes(),
+                  c.segmentMs(),
+                  c.segmentIndexBytes(),
+                  c.indexIntervalBytes(),
+                  -1L,
+                  -1L,
+                  c.maxMessageBytes(),
+                  c.timestampType(),
+                  c.durabilityMode(),
+                  c.flushMessages(),
+                  c.flushMs(),
+                  c.fileDeleteDelayMs()));
+    }
+    this.topic = info;
+    this.clock = clock;
+  }
+
+  static int partitionFor(String groupId, int partitions) {
+    return Utils.abs(groupId.hashCode()) % partitions;
+  }
+
+  private Partition partitionOf(String groupId) {
+    return topic.partitions().get(partitionFor(groupId, topic.partitions().size()));
+  }
+
+  @Override
+  public CompletableFuture<Void> append(String groupId, List<CoordinatorRecord> records) {
+    List<KeyValue> kvs = new ArrayList<>(records.size());
+    for (CoordinatorRecord record : records) {
+      kvs.add(new KeyValue(GroupRecordCodec.key(record), GroupRecordCodec.value(record)));
+    }
+    Partition partition = partitionOf(groupId);
+    ByteBuffer batch = WireRecords.buildBatch(kvs, clock.millis());
+    AppendResult appended;
+    try {
+      appended = partition.log().appendAsLeader(batch, partition.leaderEpoch());
+    } catch (Exception e) {
+      log.error(
+          "cannot append to topicPartition={}-{} groupId={}", TOPIC, partition.index(), groupId, e);
+      throw new GroupStoreException("append to " + TOPIC + "-" + partition.index() + " failed", e);
+    }
+    return partition.awaitDurable(appended.lastOffset() + 1);
+  }
+
+  @Override
+  public void load(Consumer<CoordinatorRecord> replay) {
+    int records = 0;
+    for (Partition partition : topic.partitions()) {
+      records += loadPartition(partition.log(), replay);
+    }
+    log.info(
+        "Replayed {} records from {} partitions of {}", records, topic.partitions().size(), TOPIC);
+  }
+
+  private static int loadPartition(PartitionLog partitionLog, Consumer<CoordinatorRecord> replay) {
+    int[] count = {0};
+    long offset = partitionLog.logStartOffset();
+    long end = partitionLog.logEndOffset();
+    try {
+      while (offset < end) {
+        LogSlice slice = partitionLog.read(offset, READ_BYTES, end, true);
+        if (slice.isEmpty()) {
+          break;
+        }
+        long from = offset;
+        long next =
+            WireRecords.forEachRecord(
+                slice.readFully(),
+                r -> {
+                  if (r.offset() >= from) {
+                    replay.accept(GroupRecordCodec.decode(r.key(), r.value()));
+                    count[0]++;
+                  }
+                });
+        if (next <= offset) {
+          throw new IllegalStateException(
+              "no progress reading " + partitionLog.id() + " at offset " + offset);
+        }
+        offset = next;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + partitionLog.id() + " at " + offset, e);
+    } catch (io.logstore.storage.OffsetOutOfRangeException e) {
+      throw new IllegalStateException("cannot read " + partitionLog.id() + " at " + offset, e);
+    }
+    return count[0];
+  }
+}

@@ -1,0 +1,60 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.group.GroupCoordinator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * SyncGroup v0-5. Followers wait for the leader's assignments (bounded by the rebalance timeout);
+ * the leader's assignments are durable in {@code __consumer_offsets} before anyone is answered.
+ */
+public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> {
+  private final GroupCoordinator coordinator;
+
+  public SyncGroupHandler(GroupCoordinator coordinator) {
+    this.coordinator = coordinator;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.SYNC_GROUP;
+  }
+
+  @Override
+  public short minVersion() {
+    return 0;
+  }
+
+  @Override
+  public short maxVersion() {
+    return ApiKeys.SYNC_GROUP.latestVersion(false);
+  }
+
+  @Override
+  public CompletionStage<ApiMessage> handle(RequestContext context, SyncGroupRequestData request) {
+    short version = context.version();
+    if (GroupRequests.invalidGroupId(request.groupId())) {
+      return CompletableFuture.completedFuture(error(Errors.INVALID_GROUP_ID));
+    }
+    return GroupRequests.respond(
+        coordinator.syncGroup(request),
+        response -> {
+          if (version < 5) {
+            response.setProtocolType(null).setProtocolName(null);
+          }
+          return response;
+        },
+        SyncGroupHandler::error);
+  }
+
+  private static SyncGroupResponseData error(Errors error) {
+    return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
+  }
+}
