@@ -5,13 +5,23 @@ import io.logstore.broker.dispatch.Dispatcher;
 import io.logstore.broker.dispatch.HandlerRegistry;
 import io.logstore.broker.group.GroupConfig;
 import io.logstore.broker.group.GroupCoordinator;
+import io.logstore.broker.handler.AlterConfigsHandler;
 import io.logstore.broker.handler.ApiVersionsHandler;
 import io.logstore.broker.handler.BrokerIdentity;
+import io.logstore.broker.handler.CreatePartitionsHandler;
+import io.logstore.broker.handler.CreateTopicsHandler;
 import io.logstore.broker.handler.DeleteGroupsHandler;
+import io.logstore.broker.handler.DeleteRecordsHandler;
+import io.logstore.broker.handler.DeleteTopicsHandler;
+import io.logstore.broker.handler.DescribeClusterHandler;
+import io.logstore.broker.handler.DescribeConfigsHandler;
 import io.logstore.broker.handler.DescribeGroupsHandler;
+import io.logstore.broker.handler.DescribeLogDirsHandler;
+import io.logstore.broker.handler.DescribeTopicPartitionsHandler;
 import io.logstore.broker.handler.FetchHandler;
 import io.logstore.broker.handler.FindCoordinatorHandler;
 import io.logstore.broker.handler.HeartbeatHandler;
+import io.logstore.broker.handler.IncrementalAlterConfigsHandler;
 import io.logstore.broker.handler.InitProducerIdHandler;
 import io.logstore.broker.handler.JoinGroupHandler;
 import io.logstore.broker.handler.LeaveGroupHandler;
@@ -27,6 +37,10 @@ import io.logstore.broker.handler.SyncGroupHandler;
 import io.logstore.broker.network.KafkaServer;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.producer.ProducerIdManager;
+import io.logstore.broker.topic.ConfigAdmin;
+import io.logstore.broker.topic.ConfigResolver;
+import io.logstore.broker.topic.DynamicBrokerConfigs;
+import io.logstore.broker.topic.TopicConfigStore;
 import io.logstore.storage.LogDirLockedException;
 import io.logstore.storage.LogManager;
 import io.logstore.storage.LogManagerConfig;
@@ -99,12 +113,20 @@ public final class Broker implements AutoCloseable {
       throw new BrokerStartupException(
           "Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
     }
-    TopicManager topics = new TopicManager(logManager, config.defaultLogConfig());
+    TopicManager topics;
+    try {
+      ConfigResolver resolver =
+          new ConfigResolver(config, new DynamicBrokerConfigs(dataDir, config.nodeId()));
+      topics = new TopicManager(logManager, resolver, new TopicConfigStore(dataDir), dataDir);
+    } catch (IOException e) {
+      throw new BrokerStartupException("Cannot load topic configs in " + dataDir, e);
+    }
     try {
       groupCoordinator = GroupCoordinator.start(topics, groupConfig(config), clock);
     } catch (RuntimeException e) {
       throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
     }
+    ConfigAdmin configAdmin = new ConfigAdmin(topics, meta.nodeId());
     HandlerRegistry registry = new HandlerRegistry();
     registry
         .register(new ApiVersionsHandler(registry))
@@ -116,6 +138,18 @@ public final class Broker implements AutoCloseable {
         .register(new ListOffsetsHandler(topics))
         .register(new InitProducerIdHandler(producerIds))
         .register(new OffsetForLeaderEpochHandler(topics))
+        .register(
+            new CreateTopicsHandler(
+                topics, identity::get, config.numPartitions(), config.defaultReplicationFactor()))
+        .register(new DeleteTopicsHandler(topics, config.deleteTopicEnable()))
+        .register(new CreatePartitionsHandler(topics, identity::get))
+        .register(new DescribeConfigsHandler(configAdmin))
+        .register(new AlterConfigsHandler(configAdmin))
+        .register(new IncrementalAlterConfigsHandler(configAdmin))
+        .register(new DescribeClusterHandler(identity::get))
+        .register(new DescribeTopicPartitionsHandler(topics, identity::get))
+        .register(new DescribeLogDirsHandler(topics))
+        .register(new DeleteRecordsHandler(topics))
         .register(new FindCoordinatorHandler(identity::get))
         .register(new JoinGroupHandler(groupCoordinator))
         .register(new SyncGroupHandler(groupCoordinator))

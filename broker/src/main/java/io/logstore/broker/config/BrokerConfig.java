@@ -16,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -55,9 +56,20 @@ public final class BrokerConfig {
   public static final String NUM_NETWORK_THREADS = "num.network.threads";
   public static final String FSYNC_BEFORE_ACK = "logstore.fsync.before.ack";
   public static final String FLUSH_THREADS = "logstore.flush.threads";
+  public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+  public static final String COMPRESSION_TYPE = "compression.type";
+  public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+  public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+  public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+  public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS =
+      "log.cleaner.min.compaction.lag.ms";
+  public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS =
+      "log.cleaner.max.compaction.lag.ms";
+  public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+  public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+  public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
   public static final String MAX_INFLIGHT_REQUESTS_PER_CONNECTION =
       "logstore.max.inflight.requests.per.connection";
-
   public static final String OFFSETS_TOPIC_NUM_PARTITIONS = "offsets.topic.num.partitions";
   public static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsets.topic.replication.factor";
   public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
@@ -242,6 +254,70 @@ public final class BrokerConfig {
             Importance.LOW,
             "Requests one connection may have in progress before reading pauses.")
         .define(
+            LOG_CLEANUP_POLICY,
+            Type.LIST,
+            "delete",
+            ValidList.in("delete", "compact"),
+            Importance.MEDIUM,
+            "Default cleanup policy of topics: delete old segments, compact by key, or both.")
+        .define(
+            COMPRESSION_TYPE,
+            Type.STRING,
+            "producer",
+            ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"),
+            Importance.HIGH,
+            "Default compression of topics: producer keeps what was sent; a codec recompresses.")
+        .define(
+            LOG_CLEANER_ENABLE,
+            Type.BOOLEAN,
+            true,
+            Importance.MEDIUM,
+            "Run the log cleaner (compaction) for topics with cleanup.policy=compact.")
+        .define(
+            LOG_CLEANER_DELETE_RETENTION_MS,
+            Type.LONG,
+            86_400_000L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "How long tombstones are kept in compacted topics.")
+        .define(
+            LOG_CLEANER_MIN_CLEANABLE_RATIO,
+            Type.DOUBLE,
+            0.5,
+            Range.between(0, 1),
+            Importance.MEDIUM,
+            "Dirty ratio above which a compacted log is cleaned.")
+        .define(
+            LOG_CLEANER_MIN_COMPACTION_LAG_MS,
+            Type.LONG,
+            0L,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "Minimum age of a record before it can be compacted.")
+        .define(
+            LOG_CLEANER_MAX_COMPACTION_LAG_MS,
+            Type.LONG,
+            Long.MAX_VALUE,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Maximum time a record stays uncompacted.")
+        .define(
+            LOG_CLEANER_BACKOFF_MS,
+            Type.LONG,
+            15_000L,
+            Range.atLeast(0),
+            Importance.LOW,
+            "Sleep between cleaner runs when there is nothing to clean.")
+        .define(
+            MIN_INSYNC_REPLICAS,
+            Type.INT,
+            1,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "Replicas that must have a record for an acks=all produce (stored now, enforced"
+                + " with replication).")
+        .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.HIGH, "Allow DeleteTopics.")
+        .define(
             OFFSETS_TOPIC_NUM_PARTITIONS,
             Type.INT,
             50,
@@ -322,6 +398,24 @@ public final class BrokerConfig {
     Values(ConfigDef definition, Map<String, String> props) {
       super(definition, props, false);
     }
+  }
+
+  /** The parsed value of {@code key} (any defined key). */
+  public Object value(String key) {
+    return values.values().get(key);
+  }
+
+  /** Whether {@code key} was set explicitly (in the file or by an override). */
+  public boolean isSet(String key) {
+    return values.originals().containsKey(key);
+  }
+
+  public int defaultReplicationFactor() {
+    return values.getInt(DEFAULT_REPLICATION_FACTOR);
+  }
+
+  public boolean deleteTopicEnable() {
+    return values.getBoolean(DELETE_TOPIC_ENABLE);
   }
 
   public int nodeId() {

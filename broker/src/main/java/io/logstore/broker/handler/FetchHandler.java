@@ -181,6 +181,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
           .setLogStartOffset(-1);
     }
     Partition partition = target.partition();
+    if (partition.isDeleted()) {
+      return data.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+          .setHighWatermark(-1)
+          .setLastStableOffset(-1)
+          .setLogStartOffset(-1);
+    }
     long highWatermark = partition.highWatermark();
     data.setHighWatermark(highWatermark)
         .setLastStableOffset(highWatermark)

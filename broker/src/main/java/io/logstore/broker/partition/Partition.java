@@ -28,6 +28,7 @@ public final class Partition {
   private final int leaderEpoch;
   private final AtomicLong highWatermark;
   private final Set<Runnable> watchers = ConcurrentHashMap.newKeySet();
+  private volatile boolean deleted;
 
   Partition(String topic, Uuid topicId, int index, PartitionLog log, int leaderEpoch) {
     this.topic = topic;
@@ -86,6 +87,16 @@ public final class Partition {
       }
       current = highWatermark.get();
     }
+  }
+
+  /** Marks the partition's topic deleted; parked fetches are woken to notice. */
+  void markDeleted() {
+    deleted = true;
+    watchers.forEach(Runnable::run);
+  }
+
+  public boolean isDeleted() {
+    return deleted;
   }
 
   /** Calls {@code watcher} whenever the high watermark advances, until {@link #unwatch}. */

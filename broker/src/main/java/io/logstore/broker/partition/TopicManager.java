@@ -1,5 +1,7 @@
 package io.logstore.broker.partition;
 
+import io.logstore.broker.topic.ConfigResolver;
+import io.logstore.broker.topic.TopicConfigStore;
 import io.logstore.storage.LogConfig;
 import io.logstore.storage.LogManager;
 import io.logstore.storage.PartitionId;
@@ -19,11 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The topics this broker hosts, by name and by id. On a single broker the partition directories are
- * the source of truth: each holds its topic id ({@code partition.metadata}), so the registry is
- * rebuilt from the logs at startup.
+ * The topics this broker hosts, by name and by id, with their config overrides. On a single broker
+ * the partition directories are the source of truth for topics and partitions: each holds its topic
+ * id ({@code partition.metadata}), so the registry is rebuilt from the logs at startup; overrides
+ * come from the {@link TopicConfigStore}.
  *
- * <p>Threading: lookups are lock-free from any thread; creation is serialised on this object.
+ * <p>Threading: lookups are lock-free from any thread; changes (create, delete, add partitions,
+ * alter configs) are serialised on this object.
  */
 public final class TopicManager {
   private static final Logger log = LoggerFactory.getLogger(TopicManager.class);
@@ -32,17 +36,28 @@ public final class TopicManager {
   static final int LEADER_EPOCH = 0;
 
   private final LogManager logs;
-  private final LogConfig defaultLogConfig;
+  private final java.nio.file.Path dataDir;
+  private final ConfigResolver resolver;
+  private final TopicConfigStore configStore;
   private final Map<String, TopicInfo> byName = new ConcurrentHashMap<>();
   private final Map<Uuid, TopicInfo> byId = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> overrides = new ConcurrentHashMap<>();
 
-  public TopicManager(LogManager logs, LogConfig defaultLogConfig) {
+  public TopicManager(
+      LogManager logs,
+      ConfigResolver resolver,
+      TopicConfigStore configStore,
+      java.nio.file.Path dataDir)
+      throws IOException {
     this.logs = logs;
-    this.defaultLogConfig = defaultLogConfig;
+    this.dataDir = dataDir;
+    this.resolver = resolver;
+    this.configStore = configStore;
     loadExisting();
   }
 
-  private void loadExisting() {
+  private void loadExisting() throws IOException {
+    Map<String, Map<String, String>> stored = configStore.loadAll();
     Map<String, TreeMap<Integer, PartitionLog>> grouped = new TreeMap<>();
     for (Map.Entry<PartitionId, PartitionLog> entry : logs.logs().entrySet()) {
       grouped
@@ -50,27 +65,38 @@ public final class TopicManager {
           .put(entry.getKey().partition(), entry.getValue());
     }
     for (Map.Entry<String, TreeMap<Integer, PartitionLog>> topic : grouped.entrySet()) {
+      String name = topic.getKey();
       TreeMap<Integer, PartitionLog> partitionLogs = topic.getValue();
       UUID id = partitionLogs.firstEntry().getValue().topicId();
       int count = partitionLogs.lastKey() + 1;
       if (partitionLogs.size() != count) {
         throw new IllegalStateException(
-            "topic " + topic.getKey() + " has partition directories " + partitionLogs.keySet());
+            "topic " + name + " has partition directories " + partitionLogs.keySet());
       }
+      Map<String, String> topicOverrides = stored.getOrDefault(name, Map.of());
+      overrides.put(name, Map.copyOf(topicOverrides));
+      LogConfig config = resolver.logConfig(topicOverrides);
       List<Partition> partitions = new ArrayList<>();
       for (PartitionLog partitionLog : partitionLogs.values()) {
         if (!partitionLog.topicId().equals(id)) {
           throw new IllegalStateException(
               "partitions of "
-                  + topic.getKey()
+                  + name
                   + " disagree on the topic id: "
                   + id
                   + " vs "
                   + partitionLog.topicId());
         }
-        partitions.add(wrap(topic.getKey(), toKafka(id), partitionLog));
+        partitionLog.updateConfig(config);
+        partitions.add(wrap(name, toKafka(id), partitionLog));
       }
-      register(new TopicInfo(topic.getKey(), toKafka(id), partitions));
+      register(new TopicInfo(name, toKafka(id), partitions));
+    }
+    for (String orphan : stored.keySet()) {
+      if (!byName.containsKey(orphan)) {
+        log.info("Removing config overrides of a topic with no partitions: topic={}", orphan);
+        configStore.delete(orphan);
+      }
     }
     log.info("Loaded {} topics", byName.size());
   }
@@ -85,15 +111,15 @@ public final class TopicManager {
   }
 
   public Optional<TopicInfo> topic(String name) {
-    return Optional.ofNullable(byName.get(name));
+    return name == null ? Optional.empty() : Optional.ofNullable(byName.get(name));
   }
 
   public Optional<TopicInfo> topic(Uuid id) {
-    return Optional.ofNullable(byId.get(id));
+    return id == null ? Optional.empty() : Optional.ofNullable(byId.get(id));
   }
 
   public Optional<Partition> partition(String topic, int partition) {
-    TopicInfo info = byName.get(topic);
+    TopicInfo info = topic == null ? null : byName.get(topic);
     if (info == null || partition < 0 || partition >= info.partitions().size()) {
       return Optional.empty();
     }
@@ -104,30 +130,116 @@ public final class TopicManager {
     return byName.values();
   }
 
+  public ConfigResolver configResolver() {
+    return resolver;
+  }
+
+  /** A topic's config overrides (empty when it has none or does not exist). */
+  public Map<String, String> overrides(String topic) {
+    return overrides.getOrDefault(topic, Map.of());
+  }
+
   /**
-   * Creates {@code name} with {@code partitionCount} partitions, or returns the existing topic. The
-   * caller has validated the name.
+   * Creates {@code name} with {@code partitionCount} partitions and validated {@code
+   * topicOverrides}, or returns the existing topic. The caller has validated name and configs.
    */
-  public synchronized TopicInfo createTopic(String name, int partitionCount) {
+  public synchronized TopicInfo createTopic(
+      String name, int partitionCount, Map<String, String> topicOverrides) {
     TopicInfo existing = byName.get(name);
     if (existing != null) {
       return existing;
     }
     Uuid id = Uuid.randomUuid();
+    LogConfig config = resolver.logConfig(topicOverrides);
     List<Partition> partitions = new ArrayList<>();
     try {
+      configStore.save(name, topicOverrides);
       for (int p = 0; p < partitionCount; p++) {
-        PartitionLog partitionLog =
-            logs.createLog(new PartitionId(name, p), toJava(id), defaultLogConfig);
+        PartitionLog partitionLog = logs.createLog(new PartitionId(name, p), toJava(id), config);
         partitions.add(wrap(name, id, partitionLog));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create topic " + name, e);
     }
+    overrides.put(name, Map.copyOf(topicOverrides));
     TopicInfo topic = new TopicInfo(name, id, partitions);
     register(topic);
     log.info("Created topic {} topicId={} partitions={}", name, id, partitionCount);
     return topic;
+  }
+
+  /** Creates with the broker's defaults. */
+  public TopicInfo createTopic(String name, int partitionCount) {
+    return createTopic(name, partitionCount, Map.of());
+  }
+
+  /**
+   * Deletes a topic: it disappears from lookups at once; its directories are renamed now and their
+   * files removed in the background.
+   */
+  public synchronized void deleteTopic(TopicInfo topic) throws IOException {
+    byName.remove(topic.name(), topic);
+    byId.remove(topic.topicId(), topic);
+    overrides.remove(topic.name());
+    for (Partition partition : topic.partitions()) {
+      partition.markDeleted();
+      logs.deleteLog(new PartitionId(topic.name(), partition.index()));
+    }
+    configStore.delete(topic.name());
+    log.info("Deleted topic {} topicId={}", topic.name(), topic.topicId());
+  }
+
+  /** Grows {@code topic} to {@code newCount} partitions. */
+  public synchronized TopicInfo addPartitions(TopicInfo topic, int newCount) throws IOException {
+    TopicInfo current = byName.get(topic.name());
+    if (current == null) {
+      throw new IllegalStateException("topic " + topic.name() + " no longer exists");
+    }
+    LogConfig config = resolver.logConfig(overrides(topic.name()));
+    List<Partition> partitions = new ArrayList<>(current.partitions());
+    for (int p = partitions.size(); p < newCount; p++) {
+      PartitionLog partitionLog =
+          logs.createLog(new PartitionId(topic.name(), p), toJava(topic.topicId()), config);
+      partitions.add(wrap(topic.name(), topic.topicId(), partitionLog));
+    }
+    TopicInfo grown = new TopicInfo(topic.name(), topic.topicId(), partitions);
+    register(grown);
+    log.info("Topic {} now has {} partitions", topic.name(), newCount);
+    return grown;
+  }
+
+  /** Replaces a topic's overrides (validated by the caller) and applies them to its logs. */
+  public synchronized void replaceOverrides(String topic, Map<String, String> newOverrides)
+      throws IOException {
+    TopicInfo info = byName.get(topic);
+    if (info == null) {
+      throw new IllegalStateException("topic " + topic + " does not exist");
+    }
+    configStore.save(topic, newOverrides);
+    overrides.put(topic, Map.copyOf(newOverrides));
+    applyConfig(info);
+  }
+
+  /** Re-applies effective configs to every log, after a dynamic broker config change. */
+  public synchronized void reapplyConfigs() {
+    byName.values().forEach(this::applyConfig);
+  }
+
+  private void applyConfig(TopicInfo topic) {
+    LogConfig config = resolver.logConfig(overrides(topic.name()));
+    for (Partition partition : topic.partitions()) {
+      partition.log().updateConfig(config);
+    }
+  }
+
+  /** Makes log start offsets and other checkpoints durable now (after DeleteRecords). */
+  public void checkpoint() throws IOException {
+    logs.checkpointAll();
+  }
+
+  /** The data directory of the logs. */
+  public java.nio.file.Path dataDir() {
+    return dataDir;
   }
 
   static UUID toJava(Uuid id) {

@@ -1,0 +1,142 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsAssignment;
+import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartitionsTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** CreatePartitions v0-3: grows a topic; partitions are never removed. */
+public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
+  private static final Logger log = LoggerFactory.getLogger(CreatePartitionsHandler.class);
+
+  private final TopicManager topics;
+  private final Supplier<BrokerIdentity> identity;
+
+  public CreatePartitionsHandler(TopicManager topics, Supplier<BrokerIdentity> identity) {
+    this.topics = topics;
+    this.identity = identity;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.CREATE_PARTITIONS;
+  }
+
+  @Override
+  public short minVersion() {
+    return 0;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 3;
+  }
+
+  @Override
+  public CompletionStage<ApiMessage> handle(
+      RequestContext context, CreatePartitionsRequestData request) {
+    CreatePartitionsResponseData response = new CreatePartitionsResponseData();
+    Set<String> seen = new HashSet<>();
+    Set<String> duplicates = new HashSet<>();
+    for (CreatePartitionsTopic topic : request.topics()) {
+      if (!seen.add(topic.name())) {
+        duplicates.add(topic.name());
+      }
+    }
+    for (CreatePartitionsTopic topic : request.topics()) {
+      CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
+      if (duplicates.contains(topic.name())) {
+        response
+            .results()
+            .add(
+                result
+                    .setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage("Duplicate topic name."));
+        continue;
+      }
+      response.results().add(grow(topic, request.validateOnly(), result));
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private CreatePartitionsTopicResult grow(
+      CreatePartitionsTopic request, boolean validateOnly, CreatePartitionsTopicResult result) {
+    Optional<TopicInfo> topic = topics.topic(request.name());
+    if (topic.isEmpty()) {
+      return result
+          .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
+          .setErrorMessage("The topic '" + request.name() + "' does not exist.");
+    }
+    int current = topic.get().partitions().size();
+    if (request.count() < current) {
+      return invalidPartitions(
+          result,
+          "The topic "
+              + request.name()
+              + " currently has "
+              + current
+              + " partition(s); "
+              + request.count()
+              + " would not be an increase.");
+    }
+    if (request.count() == current) {
+      return invalidPartitions(result, "Topic already has " + current + " partition(s).");
+    }
+    if (request.assignments() != null) {
+      if (request.assignments().size() != request.count() - current) {
+        return result
+            .setErrorCode(Errors.INVALID_REPLICA_ASSIGNMENT.code())
+            .setErrorMessage(
+                "Attempted to add "
+                    + (request.count() - current)
+                    + " additional partition(s), but only "
+                    + request.assignments().size()
+                    + " assignment(s) were specified.");
+      }
+      for (CreatePartitionsAssignment assignment : request.assignments()) {
+        for (int broker : assignment.brokerIds()) {
+          if (broker != identity.get().nodeId()) {
+            return result
+                .setErrorCode(Errors.INVALID_REPLICA_ASSIGNMENT.code())
+                .setErrorMessage(
+                    "The manual partition assignment includes broker "
+                        + broker
+                        + ", but no such broker is registered.");
+          }
+        }
+      }
+    }
+    if (validateOnly) {
+      return result.setErrorCode(Errors.NONE.code());
+    }
+    try {
+      topics.addPartitions(topic.get(), request.count());
+      return result.setErrorCode(Errors.NONE.code());
+    } catch (IOException e) {
+      log.error("Cannot add partitions to {}", request.name(), e);
+      return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
+    }
+  }
+
+  private static CreatePartitionsTopicResult invalidPartitions(
+      CreatePartitionsTopicResult result, String message) {
+    return result.setErrorCode(Errors.INVALID_PARTITIONS.code()).setErrorMessage(message);
+  }
+}

@@ -1,0 +1,257 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import io.logstore.broker.topic.ResolvedConfig;
+import io.logstore.broker.topic.TopicConfigDefinition;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopicConfig;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicConfigs;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * CreateTopics v2-7: partitions, replication factor (one broker: 1), explicit assignments, configs,
+ * validate-only, and the -1 defaults. Errors and messages as Kafka's controller gives them.
+ */
+public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+  private final TopicManager topics;
+  private final Supplier<BrokerIdentity> identity;
+  private final int defaultPartitions;
+  private final int defaultReplicationFactor;
+
+  public CreateTopicsHandler(
+      TopicManager topics,
+      Supplier<BrokerIdentity> identity,
+      int defaultPartitions,
+      int defaultReplicationFactor) {
+    this.topics = topics;
+    this.identity = identity;
+    this.defaultPartitions = defaultPartitions;
+    this.defaultReplicationFactor = defaultReplicationFactor;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.CREATE_TOPICS;
+  }
+
+  @Override
+  public short minVersion() {
+    return 2;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 7;
+  }
+
+  /** A failed validation: the error and Kafka's message. */
+  private record Failure(Errors error, String message) {}
+
+  @Override
+  public CompletionStage<ApiMessage> handle(
+      RequestContext context, CreateTopicsRequestData request) {
+    CreateTopicsResponseData response = new CreateTopicsResponseData();
+    Set<String> seen = new HashSet<>();
+    Set<String> duplicates = new TreeSet<>();
+    for (CreatableTopic topic : request.topics()) {
+      if (!seen.add(topic.name())) {
+        duplicates.add(topic.name());
+      }
+    }
+    for (CreatableTopic topic : request.topics()) {
+      CreatableTopicResult result =
+          new CreatableTopicResult()
+              .setName(topic.name())
+              .setTopicId(Uuid.ZERO_UUID)
+              .setNumPartitions(-1)
+              .setReplicationFactor((short) -1);
+      if (response.topics().find(topic.name()) != null) {
+        continue;
+      }
+      response.topics().add(result);
+      if (duplicates.contains(topic.name())) {
+        fail(
+            result,
+            new Failure(
+                Errors.INVALID_REQUEST,
+                "Create topics request from client `"
+                    + context.clientId()
+                    + "` contains multiple entries for the following topics: "
+                    + String.join(", ", duplicates)));
+        continue;
+      }
+      create(context.version(), request.validateOnly(), topic, result);
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private void create(
+      short version, boolean validateOnly, CreatableTopic topic, CreatableTopicResult result) {
+    Failure failure = validateName(topic.name());
+    int partitions = topic.numPartitions() == -1 ? defaultPartitions : topic.numPartitions();
+    int replicationFactor =
+        topic.replicationFactor() == -1 ? defaultReplicationFactor : topic.replicationFactor();
+    if (failure == null && !topic.assignments().isEmpty()) {
+      if (topic.numPartitions() != -1 || topic.replicationFactor() != -1) {
+        failure =
+            new Failure(
+                Errors.INVALID_REQUEST,
+                "Both numPartitions or replicationFactor and replicasAssignments were set. "
+                    + "Both cannot be used at the same time.");
+      } else {
+        failure = validateAssignments(topic);
+        partitions = topic.assignments().size();
+        replicationFactor = topic.assignments().iterator().next().brokerIds().size();
+      }
+    } else if (failure == null) {
+      failure = validateCounts(partitions, replicationFactor);
+    }
+    Map<String, String> configs = new HashMap<>();
+    if (failure == null) {
+      failure = validateConfigs(topic, configs);
+    }
+    if (failure == null && topics.topic(topic.name()).isPresent()) {
+      failure =
+          new Failure(Errors.TOPIC_ALREADY_EXISTS, "Topic '" + topic.name() + "' already exists.");
+    }
+    if (failure != null) {
+      fail(result, failure);
+      return;
+    }
+    result.setErrorCode(Errors.NONE.code());
+    if (version >= 5) {
+      result.setNumPartitions(partitions).setReplicationFactor((short) replicationFactor);
+      for (ResolvedConfig config : topics.configResolver().describeTopic(configs)) {
+        result
+            .configs()
+            .add(
+                new CreatableTopicConfigs()
+                    .setName(config.name())
+                    .setValue(config.value())
+                    .setReadOnly(config.readOnly())
+                    .setConfigSource(config.source().id())
+                    .setIsSensitive(false));
+      }
+    }
+    if (!validateOnly) {
+      TopicInfo created = topics.createTopic(topic.name(), partitions, configs);
+      result.setTopicId(created.topicId());
+    }
+  }
+
+  private static Failure validateName(String name) {
+    try {
+      Topic.validate(name);
+      return null;
+    } catch (InvalidTopicException e) {
+      return new Failure(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
+    }
+  }
+
+  private Failure validateCounts(int partitions, int replicationFactor) {
+    if (partitions <= 0) {
+      return new Failure(
+          Errors.INVALID_PARTITIONS,
+          "Number of partitions was set to an invalid non-positive value.");
+    }
+    if (replicationFactor <= 0) {
+      return new Failure(
+          Errors.INVALID_REPLICATION_FACTOR,
+          "Replication factor must be larger than 0, or -1 to use the default value.");
+    }
+    if (replicationFactor > 1) {
+      return new Failure(
+          Errors.INVALID_REPLICATION_FACTOR,
+          "Unable to replicate the partition "
+              + replicationFactor
+              + " time(s): The target replication factor of "
+              + replicationFactor
+              + " cannot be reached because only 1 broker(s) are registered.");
+    }
+    return null;
+  }
+
+  private Failure validateAssignments(CreatableTopic topic) {
+    int nodeId = identity.get().nodeId();
+    int expectedIndex = 0;
+    Set<Integer> indexes = new TreeSet<>();
+    for (CreatableReplicaAssignment assignment : topic.assignments()) {
+      indexes.add(assignment.partitionIndex());
+    }
+    for (int index : indexes) {
+      if (index != expectedIndex++) {
+        return new Failure(
+            Errors.INVALID_REPLICA_ASSIGNMENT,
+            "Partitions should be numbered sequentially, starting at 0, but partition "
+                + index
+                + " was found.");
+      }
+    }
+    for (CreatableReplicaAssignment assignment : topic.assignments()) {
+      List<Integer> brokers = assignment.brokerIds();
+      if (brokers.isEmpty()) {
+        return new Failure(
+            Errors.INVALID_REPLICA_ASSIGNMENT,
+            "Empty replica assignment for partition " + assignment.partitionIndex() + ".");
+      }
+      for (int broker : brokers) {
+        if (broker != nodeId) {
+          return new Failure(
+              Errors.INVALID_REPLICA_ASSIGNMENT,
+              "The manual partition assignment includes broker "
+                  + broker
+                  + ", but no such broker is registered.");
+        }
+      }
+      if (brokers.size() != new HashSet<>(brokers).size()) {
+        return new Failure(
+            Errors.INVALID_REPLICA_ASSIGNMENT,
+            "The manual partition assignment includes the broker "
+                + brokers.get(0)
+                + " more than once.");
+      }
+    }
+    return null;
+  }
+
+  private static Failure validateConfigs(CreatableTopic topic, Map<String, String> configs) {
+    for (CreatableTopicConfig config : topic.configs()) {
+      if (config.value() == null) {
+        return new Failure(
+            Errors.INVALID_REQUEST, "Null value not supported for topic configs: " + config.name());
+      }
+      try {
+        configs.put(config.name(), TopicConfigDefinition.validate(config.name(), config.value()));
+      } catch (ConfigException e) {
+        return new Failure(Errors.INVALID_CONFIG, e.getMessage());
+      }
+    }
+    return null;
+  }
+
+  private static void fail(CreatableTopicResult result, Failure failure) {
+    result.setErrorCode(failure.error().code()).setErrorMessage(failure.message());
+  }
+}

@@ -1,0 +1,97 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.Partition;
+import io.logstore.broker.partition.TopicManager;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsPartition;
+import org.apache.kafka.common.message.DeleteRecordsRequestData.DeleteRecordsTopic;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsPartitionResult;
+import org.apache.kafka.common.message.DeleteRecordsResponseData.DeleteRecordsTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DeleteRecords v0-2: moves a partition's log start offset up to the given offset (-1 = the high
+ * watermark); whole segments below it are deleted. The new start offset is checkpointed before the
+ * answer, so it survives a crash.
+ */
+public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
+  private static final Logger log = LoggerFactory.getLogger(DeleteRecordsHandler.class);
+  private static final long HIGH_WATERMARK = -1;
+
+  private final TopicManager topics;
+
+  public DeleteRecordsHandler(TopicManager topics) {
+    this.topics = topics;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.DELETE_RECORDS;
+  }
+
+  @Override
+  public short minVersion() {
+    return 0;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 2;
+  }
+
+  @Override
+  public CompletionStage<ApiMessage> handle(
+      RequestContext context, DeleteRecordsRequestData request) {
+    DeleteRecordsResponseData response = new DeleteRecordsResponseData();
+    boolean changed = false;
+    for (DeleteRecordsTopic topic : request.topics()) {
+      DeleteRecordsTopicResult topicResult = new DeleteRecordsTopicResult().setName(topic.name());
+      response.topics().add(topicResult);
+      for (DeleteRecordsPartition requested : topic.partitions()) {
+        DeleteRecordsPartitionResult result =
+            new DeleteRecordsPartitionResult()
+                .setPartitionIndex(requested.partitionIndex())
+                .setLowWatermark(-1);
+        topicResult.partitions().add(result);
+        Optional<Partition> partition = topics.partition(topic.name(), requested.partitionIndex());
+        if (partition.isEmpty()) {
+          result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          continue;
+        }
+        long highWatermark = partition.get().highWatermark();
+        long target = requested.offset() == HIGH_WATERMARK ? highWatermark : requested.offset();
+        if (target < 0 || target > highWatermark) {
+          result.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+          continue;
+        }
+        try {
+          long start = partition.get().log().deleteRecordsBefore(target);
+          result.setLowWatermark(start).setErrorCode(Errors.NONE.code());
+          changed = true;
+        } catch (IOException e) {
+          log.error("DeleteRecords failed topicPartition={}-{}", topic.name(), requested, e);
+          result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
+      }
+    }
+    if (changed) {
+      try {
+        topics.checkpoint();
+      } catch (IOException e) {
+        log.error("Cannot checkpoint log start offsets after DeleteRecords", e);
+      }
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+}

@@ -1,0 +1,109 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DeleteTopics v1-6 (v6 by name or by topic id). The topic disappears at once; its directories are
+ * renamed and removed in the background, so a topic of the same name can be created again
+ * immediately, with a new id.
+ */
+public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
+  private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
+
+  private final TopicManager topics;
+  private final boolean deletionEnabled;
+
+  public DeleteTopicsHandler(TopicManager topics, boolean deletionEnabled) {
+    this.topics = topics;
+    this.deletionEnabled = deletionEnabled;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.DELETE_TOPICS;
+  }
+
+  @Override
+  public short minVersion() {
+    return 1;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 6;
+  }
+
+  @Override
+  public CompletionStage<ApiMessage> handle(
+      RequestContext context, DeleteTopicsRequestData request) {
+    List<DeleteTopicState> targets = new ArrayList<>();
+    if (context.version() >= 6) {
+      targets.addAll(request.topics());
+    } else {
+      for (String name : request.topicNames()) {
+        targets.add(new DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
+      }
+    }
+    DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+    for (DeleteTopicState target : targets) {
+      response.responses().add(delete(target));
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private DeletableTopicResult delete(DeleteTopicState target) {
+    boolean byName = target.name() != null;
+    DeletableTopicResult result =
+        new DeletableTopicResult().setName(target.name()).setTopicId(target.topicId());
+    if (byName && !Uuid.ZERO_UUID.equals(target.topicId())) {
+      return result
+          .setErrorCode(Errors.INVALID_REQUEST.code())
+          .setErrorMessage("You may not specify both topic name and topic id.");
+    }
+    if (!deletionEnabled) {
+      return result
+          .setErrorCode(Errors.TOPIC_DELETION_DISABLED.code())
+          .setErrorMessage("Topic deletion is disabled.");
+    }
+    Optional<TopicInfo> topic =
+        byName ? topics.topic(target.name()) : topics.topic(target.topicId());
+    if (topic.isEmpty()) {
+      Errors error = byName ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.UNKNOWN_TOPIC_ID;
+      return result.setErrorCode(error.code()).setErrorMessage(error.message());
+    }
+    if (Topic.isInternal(topic.get().name())) {
+      return result
+          .setName(topic.get().name())
+          .setErrorCode(Errors.INVALID_REQUEST.code())
+          .setErrorMessage("Cannot delete internal topic " + topic.get().name());
+    }
+    result.setName(topic.get().name()).setTopicId(topic.get().topicId());
+    try {
+      topics.deleteTopic(topic.get());
+      return result.setErrorCode(Errors.NONE.code());
+    } catch (IOException e) {
+      log.error("Cannot delete topic {}", topic.get().name(), e);
+      return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,2 @@
+/** Topic configuration: definitions, precedence, persistence. */
+package io.logstore.broker.topic;

@@ -1,0 +1,2 @@
+/** Small shared utilities of the broker. */
+package io.logstore.broker.util;
