@@ -18,6 +18,15 @@ import java.util.Objects;
  * @param flushMessages in INTERVAL mode, fsync once this many messages are unflushed
  * @param flushMs in INTERVAL mode, fsync once this long has passed since the last fsync
  * @param fileDeleteDelayMs delay before deleted segment files are removed from disk
+ * @param cleanupPolicy delete (retention), compact (log cleaner) or both ({@code cleanup.policy})
+ * @param deleteRetentionMs how long the cleaner keeps tombstones after it first saw them ({@code
+ *     delete.retention.ms})
+ * @param minCleanableDirtyRatio clean once dirty bytes / cleanable bytes reach this ({@code
+ *     min.cleanable.dirty.ratio})
+ * @param minCompactionLagMs records younger than this are not compacted ({@code
+ *     min.compaction.lag.ms})
+ * @param maxCompactionLagMs a log whose oldest dirty record is older than this is cleaned whatever
+ *     its dirty ratio ({@code max.compaction.lag.ms})
  */
 public record LogConfig(
     long segmentBytes,
@@ -31,7 +40,15 @@ public record LogConfig(
     DurabilityMode durabilityMode,
     long flushMessages,
     long flushMs,
-    long fileDeleteDelayMs) {
+    long fileDeleteDelayMs,
+    CleanupPolicy cleanupPolicy,
+    long deleteRetentionMs,
+    double minCleanableDirtyRatio,
+    long minCompactionLagMs,
+    long maxCompactionLagMs) {
+
+  static final long DEFAULT_DELETE_RETENTION_MS = 86_400_000L;
+  static final double DEFAULT_MIN_CLEANABLE_DIRTY_RATIO = 0.5;
 
   /** Smallest segment that can hold one batch header. */
   static final long MIN_SEGMENT_BYTES = RecordBatchHeader.HEADER_SIZE;
@@ -39,6 +56,7 @@ public record LogConfig(
   public LogConfig {
     Objects.requireNonNull(timestampType, "timestampType");
     Objects.requireNonNull(durabilityMode, "durabilityMode");
+    Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
     if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("segmentBytes out of range: " + segmentBytes);
     }
@@ -56,6 +74,71 @@ public record LogConfig(
     }
     if (flushMessages < 1) {
       throw new IllegalArgumentException("flushMessages must be >= 1, got " + flushMessages);
+    }
+    validateCompaction(
+        deleteRetentionMs, minCleanableDirtyRatio, minCompactionLagMs, maxCompactionLagMs);
+  }
+
+  /**
+   * The configuration before compaction settings existed: policy delete and Kafka's defaults for
+   * the cleaner settings.
+   */
+  public LogConfig(
+      long segmentBytes,
+      long segmentMs,
+      int segmentIndexBytes,
+      int indexIntervalBytes,
+      long retentionMs,
+      long retentionBytes,
+      int maxMessageBytes,
+      TimestampType timestampType,
+      DurabilityMode durabilityMode,
+      long flushMessages,
+      long flushMs,
+      long fileDeleteDelayMs) {
+    this(
+        segmentBytes,
+        segmentMs,
+        segmentIndexBytes,
+        indexIntervalBytes,
+        retentionMs,
+        retentionBytes,
+        maxMessageBytes,
+        timestampType,
+        durabilityMode,
+        flushMessages,
+        flushMs,
+        fileDeleteDelayMs,
+        CleanupPolicy.DELETE,
+        DEFAULT_DELETE_RETENTION_MS,
+        DEFAULT_MIN_CLEANABLE_DIRTY_RATIO,
+        0L,
+        Long.MAX_VALUE);
+  }
+
+  private static void validateCompaction(
+      long deleteRetentionMs,
+      double minCleanableDirtyRatio,
+      long minCompactionLagMs,
+      long maxCompactionLagMs) {
+    if (deleteRetentionMs < 0) {
+      throw new IllegalArgumentException(
+          "deleteRetentionMs must be >= 0, got " + deleteRetentionMs);
+    }
+    if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+      throw new IllegalArgumentException(
+          "minCleanableDirtyRatio must be in [0, 1], got " + minCleanableDirtyRatio);
+    }
+    if (minCompactionLagMs < 0 || maxCompactionLagMs < 1) {
+      throw new IllegalArgumentException(
+          "compaction lags out of range: min=" + minCompactionLagMs + " max=" + maxCompactionLagMs);
+    }
+    if (minCompactionLagMs > maxCompactionLagMs) {
+      throw new IllegalArgumentException(
+          "minCompactionLagMs "
+              + minCompactionLagMs
+              + " is above maxCompactionLagMs "
+              + maxCompactionLagMs);
     }
   }
 
@@ -89,146 +172,159 @@ public record LogConfig(
   }
 
   public LogConfig withSegmentBytes(long value) {
-    return new LogConfig(
-        value,
-        segmentMs,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.segmentBytes = value;
+    return c.build();
   }
 
   public LogConfig withSegmentMs(long value) {
-    return new LogConfig(
-        segmentBytes,
-        value,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.segmentMs = value;
+    return c.build();
   }
 
   public LogConfig withSegmentIndexBytes(int value) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        value,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.segmentIndexBytes = value;
+    return c.build();
   }
 
   public LogConfig withIndexIntervalBytes(int value) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        segmentIndexBytes,
-        value,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.indexIntervalBytes = value;
+    return c.build();
   }
 
   public LogConfig withRetention(long newRetentionMs, long newRetentionBytes) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        newRetentionMs,
-        newRetentionBytes,
-        maxMessageBytes,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.retentionMs = newRetentionMs;
+    c.retentionBytes = newRetentionBytes;
+    return c.build();
   }
 
   public LogConfig withMaxMessageBytes(int value) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        value,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.maxMessageBytes = value;
+    return c.build();
   }
 
   public LogConfig withTimestampType(TimestampType value) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        value,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.timestampType = value;
+    return c.build();
   }
 
   public LogConfig withDurability(DurabilityMode mode, long newFlushMessages, long newFlushMs) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        timestampType,
-        mode,
-        newFlushMessages,
-        newFlushMs,
-        fileDeleteDelayMs);
+    Copy c = new Copy(this);
+    c.durabilityMode = mode;
+    c.flushMessages = newFlushMessages;
+    c.flushMs = newFlushMs;
+    return c.build();
   }
 
   public LogConfig withFileDeleteDelayMs(long value) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        segmentIndexBytes,
-        indexIntervalBytes,
-        retentionMs,
-        retentionBytes,
-        maxMessageBytes,
-        timestampType,
-        durabilityMode,
-        flushMessages,
-        flushMs,
-        value);
+    Copy c = new Copy(this);
+    c.fileDeleteDelayMs = value;
+    return c.build();
+  }
+
+  public LogConfig withCleanupPolicy(CleanupPolicy value) {
+    Copy c = new Copy(this);
+    c.cleanupPolicy = value;
+    return c.build();
+  }
+
+  public LogConfig withDeleteRetentionMs(long value) {
+    Copy c = new Copy(this);
+    c.deleteRetentionMs = value;
+    return c.build();
+  }
+
+  public LogConfig withMinCleanableDirtyRatio(double value) {
+    Copy c = new Copy(this);
+    c.minCleanableDirtyRatio = value;
+    return c.build();
+  }
+
+  public LogConfig withMinCompactionLagMs(long value) {
+    Copy c = new Copy(this);
+    c.minCompactionLagMs = value;
+    return c.build();
+  }
+
+  public LogConfig withMaxCompactionLagMs(long value) {
+    Copy c = new Copy(this);
+    c.maxCompactionLagMs = value;
+    return c.build();
+  }
+
+  /** Sets both lags at once, so that moving them past each other does not fail validation. */
+  public LogConfig withCompactionLags(long newMinCompactionLagMs, long newMaxCompactionLagMs) {
+    Copy c = new Copy(this);
+    c.minCompactionLagMs = newMinCompactionLagMs;
+    c.maxCompactionLagMs = newMaxCompactionLagMs;
+    return c.build();
+  }
+
+  /** A mutable copy for the {@code with} methods. */
+  private static final class Copy {
+    private long segmentBytes;
+    private long segmentMs;
+    private int segmentIndexBytes;
+    private int indexIntervalBytes;
+    private long retentionMs;
+    private long retentionBytes;
+    private int maxMessageBytes;
+    private TimestampType timestampType;
+    private DurabilityMode durabilityMode;
+    private long flushMessages;
+    private long flushMs;
+    private long fileDeleteDelayMs;
+    private CleanupPolicy cleanupPolicy;
+    private long deleteRetentionMs;
+    private double minCleanableDirtyRatio;
+    private long minCompactionLagMs;
+    private long maxCompactionLagMs;
+
+    Copy(LogConfig c) {
+      segmentBytes = c.segmentBytes;
+      segmentMs = c.segmentMs;
+      segmentIndexBytes = c.segmentIndexBytes;
+      indexIntervalBytes = c.indexIntervalBytes;
+      retentionMs = c.retentionMs;
+      retentionBytes = c.retentionBytes;
+      maxMessageBytes = c.maxMessageBytes;
+      timestampType = c.timestampType;
+      durabilityMode = c.durabilityMode;
+      flushMessages = c.flushMessages;
+      flushMs = c.flushMs;
+      fileDeleteDelayMs = c.fileDeleteDelayMs;
+      cleanupPolicy = c.cleanupPolicy;
+      deleteRetentionMs = c.deleteRetentionMs;
+      minCleanableDirtyRatio = c.minCleanableDirtyRatio;
+      minCompactionLagMs = c.minCompactionLagMs;
+      maxCompactionLagMs = c.maxCompactionLagMs;
+    }
+
+    LogConfig build() {
+      return new LogConfig(
+          segmentBytes,
+          segmentMs,
+          segmentIndexBytes,
+          indexIntervalBytes,
+          retentionMs,
+          retentionBytes,
+          maxMessageBytes,
+          timestampType,
+          durabilityMode,
+          flushMessages,
+          flushMs,
+          fileDeleteDelayMs,
+          cleanupPolicy,
+          deleteRetentionMs,
+          minCleanableDirtyRatio,
+          minCompactionLagMs,
+          maxCompactionLagMs);
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: a scheduler thread ({@code logstore-scheduler}) runs retention, checkpoints, the
  * INTERVAL flush check and delayed file deletions; {@code flushThreads} flusher threads run group
- * commits. Public methods are thread-safe.
+ * commits; the {@code logstore-cleaner} thread compacts logs whose cleanup policy includes compact
+ * (see {@link LogCleaner}) every {@code cleanerBackoffMs}, if a {@link RecordBatchCodec} was given.
+ * Public methods are thread-safe.
  *
  * <p>Corrupt checkpoint files (bad CRC, length or version) are logged at WARN and ignored: a bad
  * recovery-point checkpoint means full recovery of every partition in that root, a bad log start
@@ -69,13 +72,33 @@ public final class LogManager implements AutoCloseable {
   private final Map<Long, LogRuntime.IoTask> pendingDeletes = new ConcurrentHashMap<>();
   private final AtomicLong deleteIds = new AtomicLong();
   private final Object createLock = new Object();
+  private final Object cleanerLock = new Object();
+  private final Object cleanerCheckpointLock = new Object();
+  private final LogCleaner cleaner;
+  private final ScheduledExecutorService cleanerThread;
+  private final Set<PartitionId> warnedWithoutCodec = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   private LogManager(
-      LogManagerConfig config, Clock clock, ChannelSyncer syncer, List<DirLock> locks) {
+      LogManagerConfig config,
+      Clock clock,
+      ChannelSyncer syncer,
+      List<DirLock> locks,
+      RecordBatchCodec codec) {
     this.config = config;
     this.clock = clock;
     this.locks = locks;
+    this.cleaner =
+        codec == null
+            ? null
+            : new LogCleaner(codec, config.cleanerDedupeBufferBytes(), () -> closed);
+    this.cleanerThread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "logstore-cleaner");
+              t.setDaemon(true);
+              return t;
+            });
     this.flusher = new Flusher(config.flushThreads());
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -95,10 +118,26 @@ public final class LogManager implements AutoCloseable {
    * @throws LogDirLockedException if another LogManager holds a dir
    */
   public static LogManager open(LogManagerConfig config, Clock clock) throws IOException {
-    return open(config, clock, ChannelSyncer.DEFAULT);
+    return open(config, clock, ChannelSyncer.DEFAULT, null);
+  }
+
+  /**
+   * Like {@link #open(LogManagerConfig, Clock)}, with the codec the log cleaner reads records
+   * through. With a null codec compaction is disabled (logs with a compact policy are logged at
+   * WARN and left as they are).
+   */
+  public static LogManager open(LogManagerConfig config, Clock clock, RecordBatchCodec codec)
+      throws IOException {
+    return open(config, clock, ChannelSyncer.DEFAULT, codec);
   }
 
   static LogManager open(LogManagerConfig config, Clock clock, ChannelSyncer syncer)
+      throws IOException {
+    return open(config, clock, syncer, null);
+  }
+
+  static LogManager open(
+      LogManagerConfig config, Clock clock, ChannelSyncer syncer, RecordBatchCodec codec)
       throws IOException {
     List<DirLock> locks = new ArrayList<>();
     try {
@@ -110,7 +149,7 @@ public final class LogManager implements AutoCloseable {
       releaseLocks(locks);
       throw e;
     }
-    LogManager manager = new LogManager(config, clock, syncer, locks);
+    LogManager manager = new LogManager(config, clock, syncer, locks, codec);
     try {
       for (Path dir : config.logDirs()) {
         manager.loadDir(dir);
@@ -167,6 +206,7 @@ public final class LogManager implements AutoCloseable {
     Map<PartitionId, Long> logStarts = readCheckpoint(dir, OffsetCheckpointFile.LOG_START);
     Map<PartitionId, Long> highWatermarks =
         readCheckpoint(dir, OffsetCheckpointFile.HIGH_WATERMARK);
+    Map<PartitionId, Long> cleanerOffsets = readCheckpoint(dir, OffsetCheckpointFile.CLEANER);
     List<Path> children;
     try (Stream<Path> s = Files.list(dir)) {
       children = s.filter(Files::isDirectory).sorted().toList();
@@ -192,6 +232,10 @@ public final class LogManager implements AutoCloseable {
               optional(logStarts.get(id)),
               optional(highWatermarks.get(id)));
       PartitionLog log = PartitionLog.load(child, config.defaultLogConfig(), runtime, hints);
+      Long cleanedUpTo = cleanerOffsets.get(id);
+      if (cleanedUpTo != null) {
+        log.updateCleanerCheckpoint(cleanedUpTo);
+      }
       PartitionLog previous = logs.putIfAbsent(id, log);
       if (previous != null) {
         log.closeWithoutFlush();
@@ -233,6 +277,19 @@ public final class LogManager implements AutoCloseable {
         INTERVAL_FLUSH_CHECK_MS,
         INTERVAL_FLUSH_CHECK_MS,
         TimeUnit.MILLISECONDS);
+    cleanerThread.scheduleWithFixedDelay(
+        this::runCleanerQuietly,
+        config.cleanerBackoffMs(),
+        config.cleanerBackoffMs(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void runCleanerQuietly() {
+    try {
+      runCleanerOnce();
+    } catch (RuntimeException e) {
+      LOG.error("Log cleaner pass failed", e);
+    }
   }
 
   private void checkpointQuietly() {
@@ -357,7 +414,71 @@ public final class LogManager implements AutoCloseable {
     }
   }
 
-  /** Writes the recovery point, log start offset and high watermark checkpoints of every root. */
+  /**
+   * Compacts every log whose cleanup policy includes compact and that needs it (dirty ratio at
+   * least minCleanableDirtyRatio, dirty records older than maxCompactionLagMs, or kept tombstones
+   * past their delete horizon), then writes the cleaner checkpoint of its root. What the {@code
+   * logstore-cleaner} thread runs every {@code cleanerBackoffMs}; calls are serialized.
+   *
+   * @return the number of logs cleaned
+   */
+  public int runCleanerOnce() {
+    synchronized (cleanerLock) {
+      int cleaned = 0;
+      for (PartitionLog log : logs.values()) {
+        if (closed) {
+          break;
+        }
+        if (!log.config().cleanupPolicy().includesCompact()) {
+          continue;
+        }
+        if (cleaner == null) {
+          if (warnedWithoutCodec.add(log.id())) {
+            LOG.warn(
+                "Log has cleanup policy compact but no record codec was given, not compacting:"
+                    + " topicPartition={}",
+                log.id());
+          }
+          continue;
+        }
+        try {
+          if (cleaner.clean(log, clock.millis())) {
+            cleaned++;
+            writeCleanerCheckpoint(log.dir().getParent());
+          }
+        } catch (LogCleaner.SimulatedCrashException e) {
+          throw e;
+        } catch (LogCleaner.CleanerStoppedException e) {
+          LOG.info("Clean abandoned: topicPartition={}", log.id());
+        } catch (IOException | RuntimeException e) {
+          LOG.error("Clean failed: topicPartition={} dir={}", log.id(), log.dir(), e);
+        }
+      }
+      return cleaned;
+    }
+  }
+
+  /** Test hook: makes the next clean stop at {@code point} as if the process died there. */
+  void crashCleanerAt(LogCleaner.CrashPoint point) {
+    cleaner.crashAt(point);
+  }
+
+  private void writeCleanerCheckpoint(Path root) throws IOException {
+    synchronized (cleanerCheckpointLock) {
+      Map<PartitionId, Long> offsets = new HashMap<>();
+      for (PartitionLog log : logs.values()) {
+        if (log.dir().getParent().equals(root) && log.cleanerCheckpointForFile() >= 0) {
+          offsets.put(log.id(), log.cleanerCheckpointForFile());
+        }
+      }
+      OffsetCheckpointFile.write(root.resolve(OffsetCheckpointFile.CLEANER), offsets);
+    }
+  }
+
+  /**
+   * Writes the recovery point, log start offset, high watermark and cleaner checkpoints of every
+   * root.
+   */
   public void checkpointAll() throws IOException {
     Map<Path, List<PartitionLog>> byDir = new HashMap<>();
     for (Path d : config.logDirs()) {
@@ -379,6 +500,7 @@ public final class LogManager implements AutoCloseable {
       OffsetCheckpointFile.write(dir.resolve(OffsetCheckpointFile.RECOVERY_POINT), recovery);
       OffsetCheckpointFile.write(dir.resolve(OffsetCheckpointFile.LOG_START), starts);
       OffsetCheckpointFile.write(dir.resolve(OffsetCheckpointFile.HIGH_WATERMARK), hws);
+      writeCleanerCheckpoint(dir);
     }
   }
 
@@ -458,6 +580,17 @@ public final class LogManager implements AutoCloseable {
   }
 
   private void stopScheduler() {
+    // No interrupt for the cleaner: an interrupted FileChannel read closes the segment's channel
+    // for every reader. It sees closed == true between two reads and abandons its clean.
+    cleanerThread.shutdown();
+    try {
+      if (!cleanerThread.awaitTermination(30, TimeUnit.SECONDS)) {
+        LOG.error("Log cleaner did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.error("Interrupted while stopping the log cleaner", e);
+    }
     scheduler.shutdownNow();
     try {
       if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -32,6 +32,12 @@ final class LogSegment {
   static final String TIME_INDEX_SUFFIX = ".timeindex";
   static final String DELETED_SUFFIX = ".deleted";
 
+  /** Suffix of the files the cleaner writes; deleted at load (the clean did not commit). */
+  static final String CLEANED_SUFFIX = ".cleaned";
+
+  /** Suffix of cleaned files that replace segments; completed at load (the clean committed). */
+  static final String SWAP_SUFFIX = ".swap";
+
   private final PartitionId partition;
   private final long baseOffset;
   private final int indexIntervalBytes;
@@ -49,23 +55,28 @@ final class LogSegment {
   private long flushedSizeBytes;
 
   private LogSegment(
-      PartitionId partition, Path dir, long baseOffset, LogConfig config, boolean create)
+      PartitionId partition,
+      Path dir,
+      long baseOffset,
+      LogConfig config,
+      boolean create,
+      String fileSuffix)
       throws IOException {
     this.partition = partition;
     this.baseOffset = baseOffset;
     this.indexIntervalBytes = config.indexIntervalBytes();
-    this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+    this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX) + fileSuffix);
     this.channel =
         FileChannel.open(
             logFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
     this.offsetIndex =
         new OffsetIndex(
-            dir.resolve(fileName(baseOffset, INDEX_SUFFIX)),
+            dir.resolve(fileName(baseOffset, INDEX_SUFFIX) + fileSuffix),
             baseOffset,
             config.segmentIndexBytes());
     this.timeIndex =
         new TimeIndex(
-            dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)),
+            dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix),
             baseOffset,
             config.segmentIndexBytes());
     if (create) {
@@ -84,13 +95,23 @@ final class LogSegment {
   /** Creates a new empty segment (truncating leftovers with the same name). */
   static LogSegment create(PartitionId partition, Path dir, long baseOffset, LogConfig config)
       throws IOException {
-    return new LogSegment(partition, dir, baseOffset, config, true);
+    return new LogSegment(partition, dir, baseOffset, config, true, "");
+  }
+
+  /**
+   * Creates the {@code .cleaned} files the cleaner writes a replacement segment into: {@code
+   * <base>.log.cleaned}, {@code <base>.index.cleaned}, {@code <base>.timeindex.cleaned}. Closed by
+   * the cleaner, renamed to {@code .swap} and then into place.
+   */
+  static LogSegment createCleaned(
+      PartitionId partition, Path dir, long baseOffset, LogConfig config) throws IOException {
+    return new LogSegment(partition, dir, baseOffset, config, true, CLEANED_SUFFIX);
   }
 
   /** Opens an existing segment; call one of the load or recover methods next. */
   static LogSegment open(PartitionId partition, Path dir, long baseOffset, LogConfig config)
       throws IOException {
-    return new LogSegment(partition, dir, baseOffset, config, false);
+    return new LogSegment(partition, dir, baseOffset, config, false, "");
   }
 
   static String fileName(long offset, String suffix) {
@@ -369,6 +390,11 @@ final class LogSegment {
       }
       p += n;
     }
+  }
+
+  /** The header of the first batch, or null if the segment is empty. */
+  RecordBatchHeader firstBatchHeader() throws IOException {
+    return readHeader(0, sizeBytes, ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE));
   }
 
   /** Position and header of the first batch whose last offset is >= offset, or null. */

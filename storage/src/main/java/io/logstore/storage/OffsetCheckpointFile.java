@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Per-data-root offset checkpoints: {@value #RECOVERY_POINT}, {@value #LOG_START} and {@value
- * #HIGH_WATERMARK}. Written with {@link AtomicChecksummedFile} (version {@value #VERSION}).
- * Payload, big-endian:
+ * Per-data-root offset checkpoints: {@value #RECOVERY_POINT}, {@value #LOG_START}, {@value
+ * #HIGH_WATERMARK} and {@value #CLEANER} (first offset not yet compacted, logs the cleaner has
+ * cleaned only). Written with {@link AtomicChecksummedFile} (version {@value #VERSION}). Payload,
+ * big-endian:
  *
  * <pre>
  *   count int32
@@ -23,6 +24,7 @@ final class OffsetCheckpointFile {
   static final String RECOVERY_POINT = "recovery-point-offset-checkpoint";
   static final String LOG_START = "log-start-offset-checkpoint";
   static final String HIGH_WATERMARK = "replication-offset-checkpoint";
+  static final String CLEANER = "cleaner-offset-checkpoint";
   static final short VERSION = 1;
 
   private OffsetCheckpointFile() {}

@@ -2,6 +2,7 @@ package io.logstore.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,15 @@ public final class PartitionLog {
   private volatile boolean dirNeedsFsync;
   private volatile boolean hasWaiters;
   private volatile boolean closed;
+
+  /** Offsets below this were compacted by the cleaner; -1 = never cleaned. */
+  private volatile long cleanerCheckpoint = -1L;
+
+  /** Earliest delete horizon of a tombstone the last clean kept; Long.MAX_VALUE if none. */
+  private volatile long earliestDeleteHorizonMs = Long.MAX_VALUE;
+
+  /** Bumped by every truncation, so the cleaner sees that segments it read have changed. */
+  private volatile long truncations;
 
   private record FlushWaiter(long offset, CompletableFuture<Void> future) {}
 
@@ -208,6 +218,7 @@ public final class PartitionLog {
   }
 
   private List<Long> cleanDirectoryAndListSegments() throws IOException {
+    completeSwaps();
     List<Long> bases = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -224,6 +235,83 @@ public final class PartitionLog {
     }
     bases.sort(null);
     return bases;
+  }
+
+  /**
+   * Finishes or rolls back a clean interrupted by a crash: {@code .cleaned} files (not committed)
+   * are deleted; each {@code <base>.log.swap} (committed) replaces the segments whose base offsets
+   * fall in {@code [base, swap's next offset)}, then takes the name {@code <base>.log}. Index swaps
+   * are deleted and the indexes of the swapped segment are rebuilt.
+   */
+  private void completeSwaps() throws IOException {
+    List<Path> logSwaps = new ArrayList<>();
+    List<Long> segmentBases = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
+          LOG.info("Deleting uncommitted cleaner output: topicPartition={} file={}", id, f);
+          Files.deleteIfExists(f);
+        } else if (name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
+          logSwaps.add(f);
+        } else if (name.endsWith(LogSegment.SWAP_SUFFIX)) {
+          Files.deleteIfExists(f);
+        } else if (name.endsWith(LogSegment.LOG_SUFFIX)
+            && name.length() == 20 + LogSegment.LOG_SUFFIX.length()) {
+          segmentBases.add(Long.parseLong(name.substring(0, 20)));
+        }
+      }
+    }
+    if (logSwaps.isEmpty()) {
+      return;
+    }
+    logSwaps.sort(null);
+    for (Path swap : logSwaps) {
+      long base = Long.parseLong(swap.getFileName().toString().substring(0, 20));
+      long next = Math.max(base + 1, nextOffsetOf(swap, base));
+      for (long covered : segmentBases) {
+        if (covered >= base && covered < next) {
+          Files.deleteIfExists(dir.resolve(LogSegment.fileName(covered, LogSegment.LOG_SUFFIX)));
+        }
+      }
+      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.INDEX_SUFFIX)));
+      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
+      Files.move(swap, dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
+      LOG.warn(
+          "Completed an interrupted clean: topicPartition={} file={} offset={} nextOffset={}",
+          id,
+          swap,
+          base,
+          next);
+    }
+    AtomicChecksummedFile.fsyncDirectory(dir);
+  }
+
+  /** The offset after the last whole batch of a segment file (its base if it has none). */
+  private static long nextOffsetOf(Path logFile, long base) throws IOException {
+    long next = base;
+    try (FileChannel ch = FileChannel.open(logFile)) {
+      long size = ch.size();
+      long pos = 0;
+      ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE);
+      while (size - pos >= RecordBatchHeader.HEADER_SIZE) {
+        header.clear();
+        int n = 0;
+        while (header.hasRemaining() && n >= 0) {
+          n = ch.read(header, pos + header.position());
+        }
+        if (header.hasRemaining()) {
+          break;
+        }
+        RecordBatchHeader h = RecordBatchHeader.parse(header, 0);
+        if (h.batchLength() < 0 || pos + h.sizeInBytes() > size) {
+          break;
+        }
+        next = h.nextOffset();
+        pos += h.sizeInBytes();
+      }
+    }
+    return next;
   }
 
   private void deleteSegmentFilesAfter(List<Long> bases) throws IOException {
@@ -321,6 +409,60 @@ public final class PartitionLog {
 
   List<LogSegment> segmentsForTest() {
     return List.copyOf(segments.values());
+  }
+
+  /** The segments in offset order; the last one is the active segment. */
+  List<LogSegment> segmentsSnapshot() {
+    return List.copyOf(segments.values());
+  }
+
+  long truncations() {
+    return truncations;
+  }
+
+  LogRuntime runtime() {
+    return runtime;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * The first offset the log cleaner has not compacted yet (its checkpoint, clamped to the log);
+   * the log start offset if the log was never cleaned.
+   */
+  public long cleanerCheckpointOffset() {
+    long start = logStartOffset;
+    long checkpoint = cleanerCheckpoint;
+    return checkpoint < start || checkpoint > logEndOffset ? start : checkpoint;
+  }
+
+  /** The raw checkpoint for the checkpoint file: -1 if the log was never cleaned. */
+  long cleanerCheckpointForFile() {
+    return cleanerCheckpoint;
+  }
+
+  void updateCleanerCheckpoint(long offset) {
+    cleanerCheckpoint = offset;
+  }
+
+  long earliestDeleteHorizonMs() {
+    return earliestDeleteHorizonMs;
+  }
+
+  void updateEarliestDeleteHorizonMs(long ms) {
+    earliestDeleteHorizonMs = ms;
+  }
+
+  /** Producer id to the base offset of its last batch (the cleaner keeps those batches). */
+  Map<Long, Long> lastProducerBatchOffsets() {
+    appendLock.lock();
+    try {
+      return producerState.lastBatchBaseOffsets();
+    } finally {
+      appendLock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- appends
@@ -680,6 +822,10 @@ public final class PartitionLog {
       if (offset >= logEndOffset) {
         return;
       }
+      truncations++;
+      if (cleanerCheckpoint > offset) {
+        cleanerCheckpoint = offset;
+      }
       if (offset < logStartOffset) {
         truncateFullyLocked(offset);
         return;
@@ -724,6 +870,8 @@ public final class PartitionLog {
   }
 
   private void truncateFullyLocked(long offset) throws IOException {
+    truncations++;
+    cleanerCheckpoint = -1L;
     flushLock.lock();
     try {
       List<LogSegment> removed = new ArrayList<>(segments.values());
@@ -782,7 +930,8 @@ public final class PartitionLog {
   }
 
   /**
-   * Applies retention.ms, retention.bytes and the log start offset.
+   * Applies retention.ms, retention.bytes (only when the cleanup policy includes delete) and the
+   * log start offset.
    *
    * <p>Like Kafka, only segments entirely below the high watermark are deleted, and the active
    * segment only when it is expired and non-empty (it is rolled first).
@@ -798,12 +947,13 @@ public final class PartitionLog {
       LogConfig cfg = config;
       long nowMs = runtime.clock().millis();
       int deleted = 0;
-      if (cfg.retentionMs() >= 0) {
+      boolean delete = cfg.cleanupPolicy().includesDelete();
+      if (delete && cfg.retentionMs() >= 0) {
         deleted +=
             deleteOldSegments(
                 (s, next) -> nowMs - largestTimestamp(s) > cfg.retentionMs(), "retention.ms");
       }
-      if (cfg.retentionBytes() >= 0) {
+      if (delete && cfg.retentionBytes() >= 0) {
         long[] excess = {sizeInBytes() - cfg.retentionBytes()};
         deleted +=
             deleteOldSegments(
@@ -878,6 +1028,79 @@ public final class PartitionLog {
     }
     scheduleDeletion(deletable, reason);
     return deletable.size();
+  }
+
+  /**
+   * The last step of a clean: replaces {@code olds} (contiguous non-active segments, in order) by
+   * the cleaned segment written to {@code <base>.log.cleaned} (and index files), {@code base} being
+   * the first old segment's base offset. The cleaned files must be fsynced and closed.
+   *
+   * <p>Swap protocol (see docs/storage-format.md): rename the index files, then the log, from
+   * {@code .cleaned} to {@code .swap} and fsync the directory (the commit point: from here a crash
+   * completes the swap at load); rename the old segments to {@code .deleted} (their channels stay
+   * open for readers); rename the swap files to their final names, fsync the directory, publish the
+   * new segment; delete the old files after {@code fileDeleteDelayMs}.
+   *
+   * @param truncationsAtStart {@link #truncations()} when the cleaner read the segments
+   * @param crashPoint test hook: throw {@link LogCleaner.SimulatedCrashException} there
+   * @return false (and the cleaned files deleted) if the log changed meanwhile
+   */
+  boolean replaceWithCleaned(
+      List<LogSegment> olds, long truncationsAtStart, LogCleaner.CrashPoint crashPoint)
+      throws IOException {
+    long base = olds.get(0).baseOffset();
+    Path log = dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX));
+    Path index = dir.resolve(LogSegment.fileName(base, LogSegment.INDEX_SUFFIX));
+    Path timeIndex = dir.resolve(LogSegment.fileName(base, LogSegment.TIME_INDEX_SUFFIX));
+    appendLock.lock();
+    try {
+      boolean unchanged = !closed && truncations == truncationsAtStart;
+      for (LogSegment old : olds) {
+        unchanged &=
+            segments.get(old.baseOffset()) == old && segments.lastEntry().getValue() != old;
+      }
+      if (!unchanged) {
+        for (Path p : List.of(log, index, timeIndex)) {
+          Files.deleteIfExists(withSuffix(p, LogSegment.CLEANED_SUFFIX));
+        }
+        LOG.info("Log changed during a clean, dropping its output: topicPartition={}", id);
+        return false;
+      }
+      crashPoint.maybeCrash(LogCleaner.CrashPoint.BEFORE_SWAP);
+      for (Path p : List.of(index, timeIndex, log)) {
+        Files.move(withSuffix(p, LogSegment.CLEANED_SUFFIX), withSuffix(p, LogSegment.SWAP_SUFFIX));
+      }
+      AtomicChecksummedFile.fsyncDirectory(dir);
+      crashPoint.maybeCrash(LogCleaner.CrashPoint.AFTER_SWAP);
+      flushLock.lock();
+      try {
+        for (LogSegment old : olds) {
+          old.renameToDeleted();
+        }
+        for (Path p : List.of(log, index, timeIndex)) {
+          Files.move(withSuffix(p, LogSegment.SWAP_SUFFIX), p);
+        }
+        AtomicChecksummedFile.fsyncDirectory(dir);
+        Map.Entry<Long, LogSegment> after =
+            segments.higherEntry(olds.get(olds.size() - 1).baseOffset());
+        LogSegment fresh = LogSegment.open(id, dir, base, config);
+        fresh.loadWithoutValidation(after == null ? Long.MAX_VALUE : after.getKey());
+        segments.put(base, fresh);
+        for (LogSegment old : olds.subList(1, olds.size())) {
+          segments.remove(old.baseOffset());
+        }
+      } finally {
+        flushLock.unlock();
+      }
+      scheduleDeletionOfRenamed(olds, "compaction");
+      return true;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  private static Path withSuffix(Path p, String suffix) {
+    return p.resolveSibling(p.getFileName() + suffix);
   }
 
   private void scheduleDeletion(List<LogSegment> removed, String reason) throws IOException {

@@ -204,6 +204,18 @@ final class ProducerStateManager {
     return p == null ? Optional.empty() : Optional.of(p.toEntry());
   }
 
+  /** Producer id to the first offset of its last batch: batches the cleaner must not drop. */
+  Map<Long, Long> lastBatchBaseOffsets() {
+    Map<Long, Long> result = new HashMap<>();
+    for (Producer p : producers.values()) {
+      BatchMetadata last = p.batches.peekLast();
+      if (last != null) {
+        result.put(p.producerId, last.firstOffset());
+      }
+    }
+    return result;
+  }
+
   int producerCount() {
     return producers.size();
   }

@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  *   @12 partitionLeaderEpoch int32
  *   @16 magic                int8    always 2
  *   @17 crc                  uint32  CRC-32C of bytes @21 .. end of batch
- *   @21 attributes           int16   bits 0-2 codec, 3 timestampType, 4 transactional, 5 control
+ *   @21 attributes           int16   bits 0-2 codec, 3 timestampType, 4 transactional, 5 control,
+ *                                    6 delete horizon in baseTimestamp (set by the log cleaner)
  *   @23 lastOffsetDelta      int32
  *   @27 baseTimestamp        int64
  *   @35 maxTimestamp         int64
@@ -64,6 +65,10 @@ record RecordBatchHeader(
   static final int TIMESTAMP_TYPE_BIT = 0x08;
   static final int TRANSACTIONAL_BIT = 0x10;
   static final int CONTROL_BIT = 0x20;
+
+  /** Kafka's KIP-534 flag: baseTimestamp holds the delete horizon set by the log cleaner. */
+  static final int DELETE_HORIZON_BIT = 0x40;
+
   static final int NO_SEQUENCE = -1;
 
   /** Parses the header at absolute {@code pos}; the caller made sure 61 bytes are there. */
@@ -110,6 +115,11 @@ record RecordBatchHeader(
 
   boolean isControl() {
     return (attributes & CONTROL_BIT) != 0;
+  }
+
+  /** The cleaner's delete horizon (KIP-534), or -1 if the batch has none. */
+  long deleteHorizonMs() {
+    return (attributes & DELETE_HORIZON_BIT) != 0 ? baseTimestamp : -1L;
   }
 
   boolean hasProducerId() {

@@ -29,8 +29,14 @@ abstract class LogTestSupport {
   }
 
   LogManager open(ChannelSyncer syncer) throws IOException {
-    manager = LogManager.open(LogManagerConfig.of(List.of(root), baseConfig()), clock, syncer);
+    manager =
+        LogManager.open(LogManagerConfig.of(List.of(root), baseConfig()), clock, syncer, codec());
     return manager;
+  }
+
+  /** The codec the log cleaner gets; none (compaction disabled) unless a test class says so. */
+  RecordBatchCodec codec() {
+    return null;
   }
 
   PartitionLog createLog(LogConfig config) throws IOException {

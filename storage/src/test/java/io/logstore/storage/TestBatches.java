@@ -15,11 +15,25 @@ final class TestBatches {
   private long timestampMs = 1_000L;
   private byte magic = 2;
   private final List<byte[]> values = new ArrayList<>();
+  private final List<byte[]> keys = new ArrayList<>();
 
   static TestBatches batch(String... values) {
     TestBatches b = new TestBatches();
     for (String v : values) {
       b.values.add(v.getBytes(StandardCharsets.UTF_8));
+    }
+    return b;
+  }
+
+  /**
+   * A batch of keyed records from {@code key, value, key, value, ...}; a null value is a tombstone.
+   */
+  static TestBatches keyed(String... keysAndValues) {
+    TestBatches b = new TestBatches();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      b.keys.add(keysAndValues[i].getBytes(StandardCharsets.UTF_8));
+      String v = keysAndValues[i + 1];
+      b.values.add(v == null ? null : v.getBytes(StandardCharsets.UTF_8));
     }
     return b;
   }
@@ -57,9 +71,16 @@ final class TestBatches {
       body.write(0); // attributes
       writeVarlong(body, 0); // timestampDelta
       writeVarint(body, i); // offsetDelta
-      writeVarint(body, -1); // null key
-      writeVarint(body, values.get(i).length);
-      body.writeBytes(values.get(i));
+      byte[] key = i < keys.size() ? keys.get(i) : null;
+      writeVarint(body, key == null ? -1 : key.length);
+      if (key != null) {
+        body.writeBytes(key);
+      }
+      byte[] value = values.get(i);
+      writeVarint(body, value == null ? -1 : value.length);
+      if (value != null) {
+        body.writeBytes(value);
+      }
       writeVarint(body, 0); // headers
       writeVarint(records, body.size());
       records.writeBytes(body.toByteArray());
@@ -101,7 +122,7 @@ final class TestBatches {
     return out.flip();
   }
 
-  private static void writeVarint(ByteArrayOutputStream out, int value) {
+  static void writeVarint(ByteArrayOutputStream out, int value) {
     int v = (value << 1) ^ (value >> 31);
     while ((v & ~0x7f) != 0) {
       out.write((v & 0x7f) | 0x80);
@@ -110,7 +131,7 @@ final class TestBatches {
     out.write(v);
   }
 
-  private static void writeVarlong(ByteArrayOutputStream out, long value) {
+  static void writeVarlong(ByteArrayOutputStream out, long value) {
     long v = (value << 1) ^ (value >> 63);
     while ((v & ~0x7fL) != 0) {
       out.write((int) ((v & 0x7f) | 0x80));
