@@ -3,6 +3,7 @@ package io.logstore.broker.handler;
 import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
+import io.logstore.broker.partition.ProducePolicy;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.storage.AppendResult;
@@ -131,6 +132,20 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     if (WireRecords.hasTransactionalBatch(batches)) {
       return failed(
           result, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "transactions not supported");
+    }
+    ProducePolicy policy = partition.producePolicy();
+    if (policy.compacted() && WireRecords.hasRecordWithoutKey(batches)) {
+      return failed(
+          result,
+          Errors.INVALID_RECORD,
+          "Compacted topic cannot accept message without key in topic partition "
+              + partition.topic()
+              + "-"
+              + index
+              + ".");
+    }
+    if (policy.recompresses()) {
+      batches = WireRecords.recompress(batches, policy.compressionType());
     }
     try {
       AppendResult appended = partition.log().appendAsLeader(batches, partition.leaderEpoch());

@@ -29,6 +29,7 @@ public final class Partition {
   private final AtomicLong highWatermark;
   private final Set<Runnable> watchers = ConcurrentHashMap.newKeySet();
   private volatile boolean deleted;
+  private volatile ProducePolicy producePolicy = ProducePolicy.DEFAULT;
 
   Partition(String topic, Uuid topicId, int index, PartitionLog log, int leaderEpoch) {
     this.topic = topic;
@@ -87,6 +88,14 @@ public final class Partition {
       }
       current = highWatermark.get();
     }
+  }
+
+  public ProducePolicy producePolicy() {
+    return producePolicy;
+  }
+
+  void setProducePolicy(ProducePolicy policy) {
+    this.producePolicy = policy;
   }
 
   /** Marks the partition's topic deleted; parked fetches are woken to notice. */

@@ -1,6 +1,7 @@
 package io.logstore.broker.partition;
 
 import io.logstore.broker.topic.ConfigResolver;
+import io.logstore.broker.topic.TopicConfigDefinition;
 import io.logstore.broker.topic.TopicConfigStore;
 import io.logstore.storage.LogConfig;
 import io.logstore.storage.LogManager;
@@ -90,7 +91,9 @@ public final class TopicManager {
         partitionLog.updateConfig(config);
         partitions.add(wrap(name, toKafka(id), partitionLog));
       }
-      register(new TopicInfo(name, toKafka(id), partitions));
+      TopicInfo loaded = new TopicInfo(name, toKafka(id), partitions);
+      register(loaded);
+      applyConfig(loaded);
     }
     for (String orphan : stored.keySet()) {
       if (!byName.containsKey(orphan)) {
@@ -164,6 +167,7 @@ public final class TopicManager {
     overrides.put(name, Map.copyOf(topicOverrides));
     TopicInfo topic = new TopicInfo(name, id, partitions);
     register(topic);
+    applyConfig(topic);
     log.info("Created topic {} topicId={} partitions={}", name, id, partitionCount);
     return topic;
   }
@@ -204,6 +208,7 @@ public final class TopicManager {
     }
     TopicInfo grown = new TopicInfo(topic.name(), topic.topicId(), partitions);
     register(grown);
+    applyConfig(grown);
     log.info("Topic {} now has {} partitions", topic.name(), newCount);
     return grown;
   }
@@ -226,10 +231,20 @@ public final class TopicManager {
   }
 
   private void applyConfig(TopicInfo topic) {
-    LogConfig config = resolver.logConfig(overrides(topic.name()));
+    Map<String, String> topicOverrides = overrides(topic.name());
+    LogConfig config = resolver.logConfig(topicOverrides);
+    ProducePolicy policy = producePolicy(topicOverrides);
     for (Partition partition : topic.partitions()) {
       partition.log().updateConfig(config);
+      partition.setProducePolicy(policy);
     }
+  }
+
+  private ProducePolicy producePolicy(Map<String, String> topicOverrides) {
+    String compression =
+        resolver.topicValue(topicOverrides, TopicConfigDefinition.COMPRESSION_TYPE);
+    String cleanup = resolver.topicValue(topicOverrides, TopicConfigDefinition.CLEANUP_POLICY);
+    return new ProducePolicy(compression, cleanup != null && cleanup.contains("compact"));
   }
 
   /** Makes log start offsets and other checkpoints durable now (after DeleteRecords). */
