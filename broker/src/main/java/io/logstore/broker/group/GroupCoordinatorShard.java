@@ -244,7 +244,9 @@ final class GroupCoordinatorShard {
     if (!group.supportsProtocols(request.protocolType(), protocols.keySet())) {
       return joinError(Errors.INCONSISTENT_GROUP_PROTOCOL, memberId);
     }
-    if (!acceptJoiningMember(group, memberId)) {
+    boolean replacesStaticMember =
+        unknownMember && group.staticMemberId(request.groupInstanceId()) != null;
+    if (!replacesStaticMember && !acceptJoiningMember(group, memberId)) {
       return joinError(Errors.GROUP_MAX_SIZE_REACHED, memberId);
     }
     if (unknownMember) {
