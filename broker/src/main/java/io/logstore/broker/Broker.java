@@ -35,6 +35,7 @@ import io.logstore.broker.handler.OffsetForLeaderEpochHandler;
 import io.logstore.broker.handler.ProduceHandler;
 import io.logstore.broker.handler.SyncGroupHandler;
 import io.logstore.broker.network.KafkaServer;
+import io.logstore.broker.partition.KafkaRecordBatchCodec;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.producer.ProducerIdManager;
 import io.logstore.broker.topic.ConfigAdmin;
@@ -98,12 +99,14 @@ public final class Broker implements AutoCloseable {
       logManager =
           LogManager.open(
               new LogManagerConfig(
-                  config.logDirs(),
-                  config.defaultLogConfig(),
-                  config.retentionCheckIntervalMs(),
-                  config.checkpointIntervalMs(),
-                  config.flushThreads()),
-              clock);
+                      config.logDirs(),
+                      config.defaultLogConfig(),
+                      config.retentionCheckIntervalMs(),
+                      config.checkpointIntervalMs(),
+                      config.flushThreads())
+                  .withCleanerBackoffMs(config.logCleanerBackoffMs()),
+              clock,
+              config.logCleanerEnable() ? new KafkaRecordBatchCodec() : null);
       meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
       producerIds = new ProducerIdManager(dataDir);
     } catch (LogDirLockedException e) {

@@ -361,7 +361,7 @@ final class LogCleaner {
             List<RecordBatchHeader> headers = checkedHeaders(log, kept, cleaned, base);
             for (RecordBatchHeader h : headers) {
               long horizon = h.deleteHorizonMs();
-              if (horizon > nowMs && !h.isControl()) {
+              if (horizon >= nowMs && !h.isControl()) {
                 earliestHorizon[0] = Math.min(earliestHorizon[0], horizon);
               }
             }

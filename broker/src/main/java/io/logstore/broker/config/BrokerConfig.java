@@ -1,5 +1,6 @@
 package io.logstore.broker.config;
 
+import io.logstore.storage.CleanupPolicy;
 import io.logstore.storage.DurabilityMode;
 import io.logstore.storage.LogConfig;
 import io.logstore.storage.TimestampType;
@@ -521,18 +522,33 @@ public final class BrokerConfig {
             ? TimestampType.LOG_APPEND_TIME
             : TimestampType.CREATE_TIME;
     return new LogConfig(
-        values.getInt(LOG_SEGMENT_BYTES),
-        segmentMs,
-        values.getInt(LOG_INDEX_SIZE_MAX_BYTES),
-        values.getInt(LOG_INDEX_INTERVAL_BYTES),
-        retentionMs(),
-        values.getLong(LOG_RETENTION_BYTES),
-        values.getInt(MESSAGE_MAX_BYTES),
-        timestampType,
-        fsyncBeforeAck() ? DurabilityMode.FSYNC_BEFORE_ACK : DurabilityMode.INTERVAL,
-        values.getLong(LOG_FLUSH_INTERVAL_MESSAGES),
-        flushMs != null ? flushMs : Long.MAX_VALUE,
-        values.getLong(LOG_SEGMENT_DELETE_DELAY_MS));
+            values.getInt(LOG_SEGMENT_BYTES),
+            segmentMs,
+            values.getInt(LOG_INDEX_SIZE_MAX_BYTES),
+            values.getInt(LOG_INDEX_INTERVAL_BYTES),
+            retentionMs(),
+            values.getLong(LOG_RETENTION_BYTES),
+            values.getInt(MESSAGE_MAX_BYTES),
+            timestampType,
+            fsyncBeforeAck() ? DurabilityMode.FSYNC_BEFORE_ACK : DurabilityMode.INTERVAL,
+            values.getLong(LOG_FLUSH_INTERVAL_MESSAGES),
+            flushMs != null ? flushMs : Long.MAX_VALUE,
+            values.getLong(LOG_SEGMENT_DELETE_DELAY_MS))
+        .withCleanupPolicy(CleanupPolicy.fromKafka(values.getList(LOG_CLEANUP_POLICY)))
+        .withDeleteRetentionMs(values.getLong(LOG_CLEANER_DELETE_RETENTION_MS))
+        .withMinCleanableDirtyRatio(values.getDouble(LOG_CLEANER_MIN_CLEANABLE_RATIO))
+        .withCompactionLags(
+            values.getLong(LOG_CLEANER_MIN_COMPACTION_LAG_MS),
+            values.getLong(LOG_CLEANER_MAX_COMPACTION_LAG_MS));
+  }
+
+  /** Whether the log cleaner compacts topics whose cleanup.policy includes compact. */
+  public boolean logCleanerEnable() {
+    return values.getBoolean(LOG_CLEANER_ENABLE);
+  }
+
+  public long logCleanerBackoffMs() {
+    return values.getLong(LOG_CLEANER_BACKOFF_MS);
   }
 
   private long retentionMs() {

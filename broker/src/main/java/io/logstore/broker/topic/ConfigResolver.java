@@ -1,6 +1,7 @@
 package io.logstore.broker.topic;
 
 import io.logstore.broker.config.BrokerConfig;
+import io.logstore.storage.CleanupPolicy;
 import io.logstore.storage.DurabilityMode;
 import io.logstore.storage.LogConfig;
 import io.logstore.storage.TimestampType;
@@ -150,20 +151,28 @@ public final class ConfigResolver {
             .collect(Collectors.toMap(ResolvedConfig::name, ResolvedConfig::value));
     boolean fsyncBeforeAck = staticConfig.fsyncBeforeAck();
     return new LogConfig(
-        longOf(values, TopicConfigDefinition.SEGMENT_BYTES),
-        longOf(values, TopicConfigDefinition.SEGMENT_MS),
-        (int) longOf(values, TopicConfigDefinition.SEGMENT_INDEX_BYTES),
-        (int) longOf(values, TopicConfigDefinition.INDEX_INTERVAL_BYTES),
-        longOf(values, TopicConfigDefinition.RETENTION_MS),
-        longOf(values, TopicConfigDefinition.RETENTION_BYTES),
-        (int) longOf(values, TopicConfigDefinition.MAX_MESSAGE_BYTES),
-        "LogAppendTime".equals(values.get(TopicConfigDefinition.MESSAGE_TIMESTAMP_TYPE))
-            ? TimestampType.LOG_APPEND_TIME
-            : TimestampType.CREATE_TIME,
-        fsyncBeforeAck ? DurabilityMode.FSYNC_BEFORE_ACK : DurabilityMode.INTERVAL,
-        longOf(values, TopicConfigDefinition.FLUSH_MESSAGES),
-        longOf(values, TopicConfigDefinition.FLUSH_MS),
-        longOf(values, TopicConfigDefinition.FILE_DELETE_DELAY_MS));
+            longOf(values, TopicConfigDefinition.SEGMENT_BYTES),
+            longOf(values, TopicConfigDefinition.SEGMENT_MS),
+            (int) longOf(values, TopicConfigDefinition.SEGMENT_INDEX_BYTES),
+            (int) longOf(values, TopicConfigDefinition.INDEX_INTERVAL_BYTES),
+            longOf(values, TopicConfigDefinition.RETENTION_MS),
+            longOf(values, TopicConfigDefinition.RETENTION_BYTES),
+            (int) longOf(values, TopicConfigDefinition.MAX_MESSAGE_BYTES),
+            "LogAppendTime".equals(values.get(TopicConfigDefinition.MESSAGE_TIMESTAMP_TYPE))
+                ? TimestampType.LOG_APPEND_TIME
+                : TimestampType.CREATE_TIME,
+            fsyncBeforeAck ? DurabilityMode.FSYNC_BEFORE_ACK : DurabilityMode.INTERVAL,
+            longOf(values, TopicConfigDefinition.FLUSH_MESSAGES),
+            longOf(values, TopicConfigDefinition.FLUSH_MS),
+            longOf(values, TopicConfigDefinition.FILE_DELETE_DELAY_MS))
+        .withCleanupPolicy(
+            CleanupPolicy.fromKafka(values.get(TopicConfigDefinition.CLEANUP_POLICY)))
+        .withDeleteRetentionMs(longOf(values, TopicConfigDefinition.DELETE_RETENTION_MS))
+        .withMinCleanableDirtyRatio(
+            Double.parseDouble(values.get(TopicConfigDefinition.MIN_CLEANABLE_DIRTY_RATIO)))
+        .withCompactionLags(
+            longOf(values, TopicConfigDefinition.MIN_COMPACTION_LAG_MS),
+            longOf(values, TopicConfigDefinition.MAX_COMPACTION_LAG_MS));
   }
 
   /** The effective value of one topic config. */
