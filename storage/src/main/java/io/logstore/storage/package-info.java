@@ -16,6 +16,14 @@
  *       before it.
  *   <li>{@code logstore-scheduler} runs retention, checkpoints, INTERVAL flush checks and delayed
  *       file deletions.
+ *   <li>{@code logstore-cleaner} compacts logs whose cleanup policy includes compact (only when the
+ *       {@link io.logstore.storage.LogManager} was given a {@link
+ *       io.logstore.storage.RecordBatchCodec}), one log at a time, every {@code cleanerBackoffMs}.
+ *       It owns the offset map; it reads non-active segments without locks (their files stay
+ *       readable for {@code fileDeleteDelayMs} after removal) and takes the append lock, then the
+ *       flush lock, only to swap cleaned segments in, after checking that the segments it read are
+ *       unchanged. Closing the manager stops it between two reads, without interrupting it (an
+ *       interrupt would close shared file channels).
  * </ul>
  */
 package io.logstore.storage;
