@@ -21,7 +21,8 @@ public final class KafkaTools {
     CONSUMER_PERFORMANCE("org.apache.kafka.tools.ConsumerPerformance"),
     END_TO_END_LATENCY("org.apache.kafka.tools.EndToEndLatency"),
     VERIFIABLE_PRODUCER("org.apache.kafka.tools.VerifiableProducer"),
-    VERIFIABLE_CONSUMER("org.apache.kafka.tools.VerifiableConsumer");
+    VERIFIABLE_CONSUMER("org.apache.kafka.tools.VerifiableConsumer"),
+    CONSUMER_GROUPS("org.apache.kafka.tools.consumer.group.ConsumerGroupCommand");
 
     private final String mainClass;
 
@@ -92,6 +93,14 @@ public final class KafkaTools {
     List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrapServers()));
     all.addAll(Arrays.asList(args));
     return run(Tool.TOPICS.mainClass(), timeout, null, all);
+  }
+
+  /** {@code kafka-consumer-groups --bootstrap-server <broker> <args>}. */
+  public static ProcessResult consumerGroups(
+      BrokerUnderTest broker, Duration timeout, String... args) {
+    List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrapServers()));
+    all.addAll(Arrays.asList(args));
+    return run(Tool.CONSUMER_GROUPS.mainClass(), timeout, null, all);
   }
 
   private static Path log4jConfig() {

@@ -91,6 +91,9 @@ public final class LogStoreBroker implements BrokerUnderTest, AutoCloseable {
     properties.put("log.dirs", dataDir.toString());
     properties.put("auto.create.topics.enable", "true");
     properties.put("num.partitions", "4");
+    // As the reference broker: a small __consumer_offsets and no initial rebalance delay.
+    properties.put("offsets.topic.num.partitions", "4");
+    properties.put("group.initial.rebalance.delay.ms", "0");
     StringBuilder text = new StringBuilder("# Written by io.logstore.testkit.LogStoreBroker\n");
     properties.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
     try {

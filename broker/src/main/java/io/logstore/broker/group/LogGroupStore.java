@@ -3,8 +3,8 @@ package io.logstore.broker.group;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.broker.topic.TopicConfigDefinition;
 import io.logstore.storage.AppendResult;
-import io.logstore.storage.LogConfig;
 import io.logstore.storage.LogSlice;
 import io.logstore.storage.PartitionLog;
 import io.logstore.wire.WireRecords;
@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Utils;
@@ -24,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The internal topic {@code __consumer_offsets}: created at startup when missing, with {@code
  * offsets.topic.num.partitions} partitions; a group lives in partition {@code
- * abs(groupId.hashCode()) % partitions}, as in Kafka. Time and size retention are switched off for
- * it: its records are the coordinator's state, removed only by the coordinator's own tombstones.
+ * abs(groupId.hashCode()) % partitions}, as in Kafka. It is compacted ({@code
+ * cleanup.policy=compact}): its records are the coordinator's state, removed only by newer records
+ * with the same key and by the coordinator's own tombstones.
  */
 final class LogGroupStore implements GroupStore {
   /** Kafka's name for the topic. */
@@ -38,26 +40,10 @@ final class LogGroupStore implements GroupStore {
   private final Clock clock;
 
   LogGroupStore(TopicManager topics, int partitions, Clock clock) {
-    TopicInfo info = topics.createTopic(TOPIC, partitions);
-    for (Partition partition : info.partitions()) {
-      LogConfig c = partition.log().config();
-      partition
-          .log()
-          .updateConfig(
-              new LogConfig(
-                  c.segmentBytes(),
-                  c.segmentMs(),
-                  c.segmentIndexBytes(),
-                  c.indexIntervalBytes(),
-                  -1L,
-                  -1L,
-                  c.maxMessageBytes(),
-                  c.timestampType(),
-                  c.durabilityMode(),
-                  c.flushMessages(),
-                  c.flushMs(),
-                  c.fileDeleteDelayMs()));
-    }
+    // Compacted, as in Kafka: the latest record per key is the state, tombstones delete it.
+    TopicInfo info =
+        topics.createTopic(
+            TOPIC, partitions, Map.of(TopicConfigDefinition.CLEANUP_POLICY, "compact"));
     this.topic = info;
     this.clock = clock;
   }
