@@ -103,7 +103,7 @@ record BenchOptions(
         targets,
         scenarios,
         records != null ? records : quick ? 100_000 : 1_000_000,
-        quick ? 40_000 : 200_000,
+        quick ? 40_000 : 100_000,
         20_000,
         quick ? 2_000 : 10_000,
         10_000,
