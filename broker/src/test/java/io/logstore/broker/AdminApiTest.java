@@ -154,17 +154,19 @@ class AdminApiTest {
               List.of(new NewTopic("settings", 1, (short) 1).configs(Map.of("segment.ms", "5000"))))
           .all()
           .get();
-      // Then values carry their source: topic override, static broker config, default
+      // Then values carry their source as Kafka reports them: the topic override, else
+      // DEFAULT_CONFIG with the static broker setting already applied
       Config config = topicConfig(admin, "settings");
       assertThat(config.get("segment.ms").value()).isEqualTo("5000");
       assertThat(config.get("segment.ms").source())
           .isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
       assertThat(config.get("retention.ms").value()).isEqualTo(Long.toString(24 * 3_600_000L));
       assertThat(config.get("retention.ms").source())
-          .isEqualTo(ConfigEntry.ConfigSource.STATIC_BROKER_CONFIG);
-      assertThat(config.get("retention.ms").synonyms())
-          .extracting(ConfigEntry.ConfigSynonym::name)
-          .contains("log.retention.hours");
+          .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
+      assertThat(config.get("retention.ms").synonyms()).isEmpty();
+      assertThat(config.get("segment.ms").synonyms())
+          .extracting(ConfigEntry.ConfigSynonym::source)
+          .containsExactly(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
       assertThat(config.get("max.message.bytes").source())
           .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
       // When configs are changed incrementally: SET, DELETE and APPEND to a list
@@ -208,7 +210,7 @@ class AdminApiTest {
       props.put("retries", "0");
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
         assertThatThrownBy(
-                () -> producer.send(new ProducerRecord<>("settings", new byte[4096])).get())
+                () -> producer.send(new ProducerRecord<>("settings", new byte[1], new byte[4096])).get())
             .hasCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
       }
     }

@@ -45,7 +45,9 @@ class LogStoreRecoveryTest {
   /** How the broker goes down before its files are damaged. */
   enum Shutdown {
     /** SIGKILL: no clean-shutdown marker, so recovery validates the tail anyway. */
-    SIGKILL
+    SIGKILL,
+    /** SIGTERM: clean-shutdown marker present; the damaged index must trigger recovery. */
+    SIGTERM
   }
 
   @ParameterizedTest
@@ -73,6 +75,7 @@ class LogStoreRecoveryTest {
       // segment's offset index is deleted
       switch (shutdown) {
         case SIGKILL -> broker.kill();
+        case SIGTERM -> broker.stop();
       }
       Path segment = lastSegment(broker.dataDir().resolve(topic + "-0"));
       long tornBatchBaseOffset = tearLastBatch(segment);

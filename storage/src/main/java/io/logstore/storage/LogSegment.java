@@ -193,30 +193,33 @@ final class LogSegment {
   }
 
   /**
-   * Loads the indexes of a segment that needs no batch validation, rebuilding them if they fail the
-   * cheap checks, then scans the batch headers after the last index entry to find the next offset
-   * and the largest timestamp.
+   * Loads the indexes of a segment that needs no batch validation, then scans the batch headers
+   * after the last index entry to find the next offset and the largest timestamp. Returns false,
+   * having loaded nothing, when an index is missing or fails the cheap checks: like Kafka, the
+   * caller then recovers the segment (validates every batch, truncates a torn tail, rebuilds the
+   * indexes), since a damaged index says the files were touched after the clean shutdown.
    */
-  void loadWithoutValidation(long nextSegmentBaseOffset) throws IOException {
+  boolean loadWithoutValidation(long nextSegmentBaseOffset) throws IOException {
     String problem = offsetIndex.load(sizeBytes);
     if (problem == null) {
       problem = timeIndex.load(nextSegmentBaseOffset);
     }
     if (problem != null) {
       LOG.warn(
-          "Rebuilding indexes: topicPartition={} file={} offset={} problem={}",
+          "Recovering segment with a damaged index: topicPartition={} file={} offset={}"
+              + " problem={}",
           partition,
           offsetIndex.file(),
           baseOffset,
           problem);
-      rebuildIndexes();
-      return;
+      return false;
     }
     maxTimestampSoFar = timeIndex.lastTimestamp();
     offsetOfMaxTimestampSoFar = timeIndex.lastOffset();
     int from = offsetIndex.lookupPosition(Long.MAX_VALUE);
     scanHeaders(from, this::observeLoaded);
     markLoaded();
+    return true;
   }
 
   private void observeLoaded(int position, RecordBatchHeader header) {

@@ -165,8 +165,7 @@ public final class PartitionLog {
       long nextBase = i + 1 < bases.size() ? bases.get(i + 1) : Long.MAX_VALUE;
       LogSegment segment = LogSegment.open(id, dir, base, config);
       segments.put(base, segment);
-      if (nextBase <= recoveryPoint) {
-        segment.loadWithoutValidation(nextBase);
+      if (nextBase <= recoveryPoint && segment.loadWithoutValidation(nextBase)) {
         continue;
       }
       recovered = true;
@@ -1084,7 +1083,9 @@ public final class PartitionLog {
         Map.Entry<Long, LogSegment> after =
             segments.higherEntry(olds.get(olds.size() - 1).baseOffset());
         LogSegment fresh = LogSegment.open(id, dir, base, config);
-        fresh.loadWithoutValidation(after == null ? Long.MAX_VALUE : after.getKey());
+        if (!fresh.loadWithoutValidation(after == null ? Long.MAX_VALUE : after.getKey())) {
+          fresh.rebuildIndexes();
+        }
         segments.put(base, fresh);
         for (LogSegment old : olds.subList(1, olds.size())) {
           segments.remove(old.baseOffset());

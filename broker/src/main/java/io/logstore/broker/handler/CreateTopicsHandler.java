@@ -188,7 +188,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
               + replicationFactor
               + " time(s): The target replication factor of "
               + replicationFactor
-              + " cannot be reached because only 1 broker(s) are registered.");
+              + " cannot be reached because only 1 broker(s) are registered or some brokers have"
+              + " all their log directories cordoned.");
     }
     return null;
   }

@@ -95,9 +95,7 @@ public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsR
       }
       if (version >= 3) {
         entry.setConfigType(typeId(config.type()));
-        if (request.includeDocumentation()) {
-          entry.setDocumentation(config.documentation());
-        }
+        entry.setDocumentation(request.includeDocumentation() ? config.documentation() : null);
       }
       result.configs().add(entry);
     }

@@ -60,7 +60,10 @@ public final class ConfigAdmin {
     if (type == TOPIC) {
       Failure failure = checkTopic(name);
       if (failure != null) {
-        return new Described(List.of(), failure);
+        // Kafka answers a describe of a missing topic with an empty message.
+        String message =
+            failure.error() == Errors.UNKNOWN_TOPIC_OR_PARTITION ? "" : failure.message();
+        return new Described(List.of(), new Failure(failure.error(), message));
       }
       return new Described(topics.configResolver().describeTopic(topics.overrides(name)), null);
     }

@@ -70,8 +70,22 @@ public final class ConfigResolver {
         break;
       }
     }
+    // As Kafka 4.3 (KRaft) reports topic configs: a value that comes from the static broker
+    // config or a default is DEFAULT_CONFIG, and only topic and dynamic broker sources are
+    // listed as synonyms.
+    if (source == ConfigSource.STATIC_BROKER_CONFIG) {
+      source = ConfigSource.DEFAULT_CONFIG;
+    }
+    List<ResolvedConfig.Synonym> reported =
+        synonyms.stream()
+            .filter(
+                s ->
+                    s.source() == ConfigSource.TOPIC_CONFIG
+                        || s.source() == ConfigSource.DYNAMIC_BROKER_CONFIG
+                        || s.source() == ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
+            .toList();
     return new ResolvedConfig(
-        key.name(), value, source, synonyms, key.type(), key.documentation(), false);
+        key.name(), value, source, reported, key.type(), key.documentation(), false);
   }
 
   private static TopicConfigDefinition.BrokerSynonym brokerSynonym(
