@@ -210,7 +210,10 @@ class AdminApiTest {
       props.put("retries", "0");
       try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
         assertThatThrownBy(
-                () -> producer.send(new ProducerRecord<>("settings", new byte[1], new byte[4096])).get())
+                () ->
+                    producer
+                        .send(new ProducerRecord<>("settings", new byte[1], new byte[4096]))
+                        .get())
             .hasCauseInstanceOf(org.apache.kafka.common.errors.RecordTooLargeException.class);
       }
     }
