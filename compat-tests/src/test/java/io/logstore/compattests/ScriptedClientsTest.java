@@ -14,10 +14,11 @@ import java.util.Optional;
 
 /**
  * Non-Java clients (issue 5), each a script printing {@code RESULT feature\tOK|FAIL\tdetail}:
- * librdkafka through Debian's python3-confluent-kafka, kafka-python (python3-kafka) and KafkaJS
- * 2.2.4. Each produces with every codec it has and consumes from the beginning and from an offset;
- * group cells run when the broker advertises the classic group APIs, admin cells when it advertises
- * CreateTopics, DeleteTopics and DescribeConfigs. Every cell goes to the matrix.
+ * librdkafka through Debian's python3-confluent-kafka, kafka-python (python3-kafka), KafkaJS 2.2.4
+ * and {@code @platformatic/kafka} (version pinned in compat-tests/package.json). Each produces with
+ * every codec it has and consumes from the beginning and from an offset; group cells run when the
+ * broker advertises the classic group APIs, admin cells when it advertises CreateTopics,
+ * DeleteTopics and DescribeConfigs. Every cell goes to the matrix.
  */
 class ScriptedClientsTest {
 
@@ -46,6 +47,15 @@ class ScriptedClientsTest {
         broker,
         "KafkaJS",
         Programs.node(SCRIPTS.resolve("node/kafkajs_client.js"), args(broker), TIMEOUT));
+  }
+
+  @BrokersTest
+  void shouldPassEveryCellWithPlatformaticKafka(BrokerUnderTest broker) throws Exception {
+    check(
+        broker,
+        "@platformatic/kafka",
+        Programs.node(
+            SCRIPTS.resolve("node/platformatic_kafka_client.mjs"), args(broker), TIMEOUT));
   }
 
   private static List<String> args(BrokerUnderTest broker) {
