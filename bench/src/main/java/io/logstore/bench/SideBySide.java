@@ -32,6 +32,7 @@ public final class SideBySide {
       return;
     }
     Instant started = Instant.now();
+    String revision = Report.Machine.gitRevision(); // what is measured: the tree at the start
     Results results = new Results();
     for (int rep = 1; rep <= options.repetitions(); rep++) {
       for (Target target : options.targets()) {
@@ -39,7 +40,7 @@ public final class SideBySide {
       }
     }
     Duration took = Duration.between(started, Instant.now());
-    Report.write(options, results, started, took);
+    Report.write(options, results, started, took, revision);
     LOG.info("wrote {} and {} after {} s", options.output(), options.chart(), took.toSeconds());
     System.out.println(Report.summary(options, results));
     for (String failure : results.failures()) {
