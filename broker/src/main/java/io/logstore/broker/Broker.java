@@ -183,16 +183,12 @@ public final class Broker implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new BrokerStartupException("Interrupted while binding " + listener, e);
     } catch (Exception e) {
-      if (e instanceof BindException || e.getCause() instanceof BindException) {
+      String address = listener.getHostString() + ":" + listener.getPort();
+      if (isAddressInUse(e)) {
         throw new BrokerStartupException(
-            "Cannot listen on "
-                + listener.getHostString()
-                + ":"
-                + listener.getPort()
-                + ": address already in use",
-            e);
+            "Cannot listen on " + address + ": address already in use", e);
       }
-      throw new BrokerStartupException("Cannot listen on " + listener + ": " + e, e);
+      throw new BrokerStartupException("Cannot listen on " + address + ": " + e, e);
     }
     if (listener.getPort() == 0) {
       advertised = config.advertisedAddress(boundAddress.getPort());
@@ -220,6 +216,17 @@ public final class Broker implements AutoCloseable {
         config.offsetsRetentionCheckIntervalMs(),
         config.offsetMetadataMaxBytes(),
         GroupConfig.defaults().newMemberJoinTimeoutMs());
+  }
+
+  /** A bind failure because the port is taken (epoll reports it as a native I/O error). */
+  private static boolean isAddressInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || (t.getMessage() != null && t.getMessage().contains("Address already in use"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public synchronized InetSocketAddress boundAddress() {

@@ -162,15 +162,29 @@ final class LogSegment {
   /** Appends already validated batches whose headers carry their final offsets. */
   void append(ByteBuffer batches, List<RecordBatchHeader> headers, long nowMs) throws IOException {
     int start = sizeBytes;
-    ByteBuffer src = batches.duplicate();
-    long filePos = start;
-    while (src.hasRemaining()) {
-      filePos += channel.write(src, filePos);
-    }
+    long maxTimestampBefore = maxTimestampSoFar;
+    long offsetOfMaxTimestampBefore = offsetOfMaxTimestampSoFar;
+    int bytesSinceIndexBefore = bytesSinceLastIndexEntry;
     int pos = start;
-    for (RecordBatchHeader header : headers) {
-      indexBatch(header, pos);
-      pos += header.sizeInBytes();
+    try {
+      ByteBuffer src = batches.duplicate();
+      long filePos = start;
+      while (src.hasRemaining()) {
+        filePos += channel.write(src, filePos);
+      }
+      for (RecordBatchHeader header : headers) {
+        indexBatch(header, pos);
+        pos += header.sizeInBytes();
+      }
+    } catch (IOException | RuntimeException e) {
+      // Leave the segment as it was: an append either happens whole or not at all.
+      maxTimestampSoFar = maxTimestampBefore;
+      offsetOfMaxTimestampSoFar = offsetOfMaxTimestampBefore;
+      bytesSinceLastIndexEntry = bytesSinceIndexBefore;
+      offsetIndex.truncateToPosition(start);
+      timeIndex.truncateToOffset(nextOffset);
+      channel.truncate(start);
+      throw e;
     }
     if (rollingStartMs < 0) {
       rollingStartMs = nowMs;
@@ -186,7 +200,10 @@ final class LogSegment {
     }
     if (bytesSinceLastIndexEntry > indexIntervalBytes) {
       offsetIndex.append(header.lastOffset(), pos);
-      timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+      if (offsetOfMaxTimestampSoFar >= 0) {
+        // Batches without timestamps (-1, as old clients send) have nothing to index by time.
+        timeIndex.maybeAppend(maxTimestampSoFar, offsetOfMaxTimestampSoFar);
+      }
       bytesSinceLastIndexEntry = 0;
     }
     bytesSinceLastIndexEntry += header.sizeInBytes();
@@ -554,6 +571,9 @@ final class LogSegment {
       offsetIndex.flush();
       timeIndex.flush();
       fsyncs += 2;
+    } else {
+      offsetIndex.writePending();
+      timeIndex.writePending();
     }
     return fsyncs;
   }

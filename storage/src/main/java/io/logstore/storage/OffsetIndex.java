@@ -36,6 +36,9 @@ final class OffsetIndex {
   private volatile long[] slots = new long[16];
   private volatile int entries;
 
+  /** Entries already written to the file; the rest are written by {@link #writePending}. */
+  private int writtenEntries;
+
   OffsetIndex(Path file, long baseOffset, int maxIndexBytes) throws IOException {
     this.file = file;
     this.baseOffset = baseOffset;
@@ -96,6 +99,7 @@ final class OffsetIndex {
     }
     slots = loaded;
     entries = count;
+    writtenEntries = count;
     return null;
   }
 
@@ -132,12 +136,6 @@ final class OffsetIndex {
       slots = grown;
     }
     current[n] = pack((int) relative, position);
-    ByteBuffer buf = ByteBuffer.allocate(ENTRY_SIZE).putInt((int) relative).putInt(position);
-    buf.flip();
-    long filePos = (long) n * ENTRY_SIZE;
-    while (buf.hasRemaining()) {
-      filePos += channel.write(buf, filePos);
-    }
     entries = n + 1;
   }
 
@@ -168,19 +166,50 @@ final class OffsetIndex {
       n--;
     }
     entries = n;
+    writtenEntries = Math.min(writtenEntries, n);
     channel.truncate((long) n * ENTRY_SIZE);
   }
 
   void reset() throws IOException {
     entries = 0;
+    writtenEntries = 0;
     channel.truncate(0);
   }
 
+  /**
+   * Writes the entries appended since the last call in one positional write. Appends only update
+   * memory: the file is derived data, brought up to date by the flusher, at roll and at close; a
+   * crash leaves at most a shorter index, which loading tolerates (it scans the log after the last
+   * entry).
+   */
+  void writePending() throws IOException {
+    int n = entries;
+    int from = writtenEntries;
+    if (from >= n) {
+      return;
+    }
+    long[] s = slots;
+    ByteBuffer buf = ByteBuffer.allocate((n - from) * ENTRY_SIZE);
+    for (int i = from; i < n; i++) {
+      buf.putInt(unpackRelative(s[i])).putInt(unpackPosition(s[i]));
+    }
+    buf.flip();
+    long filePos = (long) from * ENTRY_SIZE;
+    while (buf.hasRemaining()) {
+      filePos += channel.write(buf, filePos);
+    }
+    writtenEntries = n;
+  }
+
   void flush() throws IOException {
+    writePending();
     channel.force(true);
   }
 
   void close() throws IOException {
+    if (channel.isOpen()) {
+      writePending();
+    }
     channel.close();
   }
 

@@ -37,6 +37,9 @@ final class TimeIndex {
   private volatile Columns columns = new Columns(new long[16], new int[16]);
   private volatile int entries;
 
+  /** Entries already written to the file; the rest are written by {@link #writePending}. */
+  private int writtenEntries;
+
   TimeIndex(Path file, long baseOffset, int maxIndexBytes) throws IOException {
     this.file = file;
     this.baseOffset = baseOffset;
@@ -115,6 +118,7 @@ final class TimeIndex {
     }
     columns = loaded;
     entries = count;
+    writtenEntries = count;
     return null;
   }
 
@@ -141,12 +145,6 @@ final class TimeIndex {
     }
     current.timestamps()[n] = timestamp;
     current.relativeOffsets()[n] = (int) relative;
-    ByteBuffer buf = ByteBuffer.allocate(ENTRY_SIZE).putLong(timestamp).putInt((int) relative);
-    buf.flip();
-    long filePos = (long) n * ENTRY_SIZE;
-    while (buf.hasRemaining()) {
-      filePos += channel.write(buf, filePos);
-    }
     entries = n + 1;
   }
 
@@ -181,19 +179,48 @@ final class TimeIndex {
       n--;
     }
     entries = n;
+    writtenEntries = Math.min(writtenEntries, n);
     channel.truncate((long) n * ENTRY_SIZE);
   }
 
   void reset() throws IOException {
     entries = 0;
+    writtenEntries = 0;
     channel.truncate(0);
   }
 
+  /**
+   * Writes the entries appended since the last call in one positional write (see {@link
+   * OffsetIndex#writePending}).
+   */
+  void writePending() throws IOException {
+    int n = entries;
+    int from = writtenEntries;
+    if (from >= n) {
+      return;
+    }
+    Columns c = columns;
+    ByteBuffer buf = ByteBuffer.allocate((n - from) * ENTRY_SIZE);
+    for (int i = from; i < n; i++) {
+      buf.putLong(c.timestamps()[i]).putInt(c.relativeOffsets()[i]);
+    }
+    buf.flip();
+    long filePos = (long) from * ENTRY_SIZE;
+    while (buf.hasRemaining()) {
+      filePos += channel.write(buf, filePos);
+    }
+    writtenEntries = n;
+  }
+
   void flush() throws IOException {
+    writePending();
     channel.force(true);
   }
 
   void close() throws IOException {
+    if (channel.isOpen()) {
+      writePending();
+    }
     channel.close();
   }
 }

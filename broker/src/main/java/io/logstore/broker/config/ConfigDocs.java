@@ -1,5 +1,6 @@
 package io.logstore.broker.config;
 
+import io.logstore.broker.topic.TopicConfigDefinition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,6 +45,28 @@ public final class ConfigDocs {
           .append(escape(key.documentation))
           .append(" |\n");
     }
+    out.append("\n## Topic configs\n\n")
+        .append("Set per topic with `kafka-topics --create --config`, `kafka-configs --alter`")
+        .append(" or the Admin client; they take effect at once. A topic without an override")
+        .append(" takes the broker synonym's value (dynamic per-broker, then dynamic cluster")
+        .append(" default, then static), else the default below.\n\n")
+        .append("| key | type | default | broker synonyms | meaning |\n")
+        .append("|---|---|---|---|---|\n");
+    for (String row : TopicConfigDefinition.markdownRows()) {
+      out.append(row).append('\n');
+    }
+    out.append("\n## Not supported\n\n")
+        .append("Kafka configs LogStore does not accept (startup fails naming them, or")
+        .append(" INVALID_CONFIG): security and SASL/SSL listeners (one PLAINTEXT listener only),")
+        .append(" several log directories, KRaft controller settings (`process.roles`,")
+        .append(" `controller.quorum.voters`; replication arrives with its own issue),")
+        .append(" transactions (`transaction.*`), quotas, tiered storage (`remote.*`),")
+        .append(" `preallocate`, `segment.jitter.ms`, `message.downconversion.enable`,")
+        .append(" `follower.replication.throttled.replicas` and")
+        .append(" `leader.replication.throttled.replicas`, `unclean.leader.election.enable`")
+        .append(" (single broker), `message.timestamp.before.max.ms` and")
+        .append(" `message.timestamp.after.max.ms`, `create.topic.policy.class.name` and")
+        .append(" `alter.config.policy.class.name` (so POLICY_VIOLATION is never returned).\n");
     return out.toString();
   }
 

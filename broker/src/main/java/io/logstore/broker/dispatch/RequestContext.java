@@ -4,9 +4,16 @@ import io.netty.channel.EventLoop;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.RequestHeader;
 
-/** What a handler knows about the request besides its body. */
+/**
+ * What a handler knows about the request besides its body. {@code clientHost} is the peer address
+ * as Kafka reports it ({@code /127.0.0.1}).
+ */
 public record RequestContext(
-    RequestHeader header, String connectionId, EventLoop eventLoop, long receivedAtMs) {
+    RequestHeader header,
+    String connectionId,
+    String clientHost,
+    EventLoop eventLoop,
+    long receivedAtMs) {
   public short version() {
     return header.apiVersion();
   }

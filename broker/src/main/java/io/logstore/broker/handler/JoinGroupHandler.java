@@ -50,7 +50,7 @@ public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> 
     }
     String clientId = context.clientId() == null ? "" : context.clientId();
     return GroupRequests.respond(
-        coordinator.joinGroup(request, version >= 4, clientId, ""),
+        coordinator.joinGroup(request, version >= 4, clientId, context.clientHost()),
         response -> forVersion(response, version),
         error -> forVersion(error(error, request.memberId()), version));
   }

@@ -180,6 +180,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     } catch (IOException e) {
       log.error("append failed topicPartition={}-{}", partition.topic(), index, e);
       return failed(result, Errors.KAFKA_STORAGE_ERROR, null);
+    } catch (RuntimeException e) {
+      // A broken invariant in storage: answer this partition, keep the connection.
+      log.error("append failed topicPartition={}-{}", partition.topic(), index, e);
+      return failed(result, Errors.UNKNOWN_SERVER_ERROR, null);
     }
   }
 

@@ -9,6 +9,7 @@ import io.logstore.wire.RequestParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +44,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private final String connectionId = "c" + CONNECTION_IDS.incrementAndGet();
   private final ArrayDeque<Slot> inflight = new ArrayDeque<>();
   private boolean closed;
+  private String clientHost;
 
   ConnectionHandler(Dispatcher dispatcher, Clock clock, int maxInflightRequests) {
     this.parser = new RequestParser(dispatcher.registry());
@@ -116,7 +118,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     RequestContext context =
         new RequestContext(
-            request.header(), connectionId, ctx.channel().eventLoop(), clock.millis());
+            request.header(),
+            connectionId,
+            clientHost(ctx),
+            ctx.channel().eventLoop(),
+            clock.millis());
     Slot slot = enqueue(ctx);
     CompletionStage<ApiMessage> stage = dispatcher.dispatch(context, request);
     stage.whenComplete(
@@ -147,6 +153,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     complete(ctx, slot, body == null ? null : KafkaResponse.to(request.header(), body));
+  }
+
+  private String clientHost(ChannelHandlerContext ctx) {
+    if (clientHost == null) {
+      clientHost =
+          ctx.channel().remoteAddress() instanceof InetSocketAddress address
+                  && address.getAddress() != null
+              ? address.getAddress().toString()
+              : "";
+    }
+    return clientHost;
   }
 
   private Slot enqueue(ChannelHandlerContext ctx) {

@@ -222,6 +222,28 @@ public final class TopicConfigDefinition {
     keys.put(name, new Key(name, type, defaultValue, validator, List.of(synonyms), documentation));
   }
 
+  /** The topic configs as Markdown table rows: key, type, default, broker synonyms, meaning. */
+  public static List<String> markdownRows() {
+    List<String> rows = new ArrayList<>();
+    for (Key key : KEYS.values()) {
+      String synonyms =
+          String.join(", ", key.synonyms().stream().map(s -> "`" + s.name() + "`").toList());
+      rows.add(
+          "| `"
+              + key.name()
+              + "` | "
+              + key.type().name().toLowerCase()
+              + " | `"
+              + key.defaultValue()
+              + "` | "
+              + synonyms
+              + " | "
+              + key.documentation().replace("|", "\\|")
+              + " |");
+    }
+    return rows;
+  }
+
   static Map<String, Key> keys() {
     return KEYS;
   }
