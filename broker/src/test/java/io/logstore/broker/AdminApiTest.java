@@ -167,6 +167,11 @@ class AdminApiTest {
       assertThat(config.get("segment.ms").synonyms())
           .extracting(ConfigEntry.ConfigSynonym::source)
           .containsExactly(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+      assertThat(config.get("max.message.bytes").synonyms())
+          .extracting(ConfigEntry.ConfigSynonym::name, ConfigEntry.ConfigSynonym::source)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(
+                  "message.max.bytes", ConfigEntry.ConfigSource.DEFAULT_CONFIG));
       assertThat(config.get("max.message.bytes").source())
           .isEqualTo(ConfigEntry.ConfigSource.DEFAULT_CONFIG);
       // When configs are changed incrementally: SET, DELETE and APPEND to a list

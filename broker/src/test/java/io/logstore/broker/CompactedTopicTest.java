@@ -25,8 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CompactedTopicTest {
   private static final String TOPIC = "prices";
-  private static final int KEYS = 100;
-  private static final int ROUNDS = 10;
+  private static final int KEYS = 1000;
+  private static final int ROUNDS = 100;
+
+  /** Keys deleted (tombstoned) in the last round: key-0 .. key-9. */
+  private static final int DELETED = 10;
 
   @TempDir Path dataDir;
 
@@ -51,14 +54,15 @@ class CompactedTopicTest {
           .all()
           .get();
 
-      // When: ten rounds of updates of every key (gzip batches), key-0 deleted in the last one
+      // When: 100 rounds of updates of 1,000 keys (100,000 gzip records), key-0..key-9 deleted in
+      // the last round
       Map<String, Long> latestOffsets = new HashMap<>();
       Map<String, String> latestValues = new HashMap<>();
       for (int round = 0; round < ROUNDS; round++) {
         List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks =
             new ArrayList<>();
         for (int k = 0; k < KEYS; k++) {
-          String value = round == ROUNDS - 1 && k == 0 ? null : "v" + round + "-" + k;
+          String value = round == ROUNDS - 1 && k < DELETED ? null : "v" + round + "-" + k;
           acks.add(producer.send(new ProducerRecord<>(TOPIC, "key-" + k, value)));
           latestValues.put("key-" + k, value);
         }
@@ -69,7 +73,9 @@ class CompactedTopicTest {
         Thread.sleep(5); // let segment.ms pass so that the next request rolls a segment
       }
       long sentinel = producer.send(new ProducerRecord<>(TOPIC, "sentinel", "end")).get().offset();
-      latestValues.remove("key-0");
+      for (int k = 0; k < DELETED; k++) {
+        latestValues.remove("key-" + k);
+      }
 
       // Then: a consumer from the beginning eventually sees only the latest value of each live
       // key, at the offset it was written at, and the tombstoned key is gone
@@ -81,7 +87,7 @@ class CompactedTopicTest {
           .until(
               () -> {
                 seen.set(readToEnd(broker.bootstrapServers(), tp, sentinel + 1));
-                return seen.get().size() == KEYS;
+                return seen.get().size() == KEYS - DELETED + 1;
               });
       List<ConsumerRecord<String, String>> records = seen.get();
       for (int i = 1; i < records.size(); i++) {
@@ -92,7 +98,10 @@ class CompactedTopicTest {
         assertThat(r.value()).isEqualTo(latestValues.get(r.key()));
         assertThat(r.offset()).isEqualTo(latestOffsets.get(r.key()));
       }
-      assertThat(records).extracting(ConsumerRecord::key).doesNotContain("key-0");
+      assertThat(records)
+          .extracting(ConsumerRecord::key)
+          .doesNotContain("key-0", "key-5", "key-9")
+          .contains("key-10", "key-999");
     }
   }
 

@@ -76,14 +76,26 @@ public final class ConfigResolver {
     if (source == ConfigSource.STATIC_BROKER_CONFIG) {
       source = ConfigSource.DEFAULT_CONFIG;
     }
-    List<ResolvedConfig.Synonym> reported =
-        synonyms.stream()
-            .filter(
-                s ->
-                    s.source() == ConfigSource.TOPIC_CONFIG
-                        || s.source() == ConfigSource.DYNAMIC_BROKER_CONFIG
-                        || s.source() == ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
-            .toList();
+    List<ResolvedConfig.Synonym> reported = new ArrayList<>();
+    for (ResolvedConfig.Synonym s : synonyms) {
+      if (s.source() == ConfigSource.TOPIC_CONFIG
+          || s.source() == ConfigSource.DYNAMIC_BROKER_CONFIG
+          || s.source() == ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG) {
+        reported.add(s);
+      }
+    }
+    // Kafka then lists the first broker synonym's static-or-default value as DEFAULT_CONFIG, when
+    // that key has one (log.cleanup.policy=delete, message.max.bytes=1048588; nothing for
+    // log.retention.ms, whose default is unset).
+    if (!key.synonyms().isEmpty()) {
+      String first = key.synonyms().get(0).name();
+      String staticOrDefault =
+          staticConfig.isSet(first) ? stringify(staticConfig.value(first)) : brokerDefault(first);
+      if (staticOrDefault != null) {
+        reported.add(
+            new ResolvedConfig.Synonym(first, staticOrDefault, ConfigSource.DEFAULT_CONFIG));
+      }
+    }
     return new ResolvedConfig(
         key.name(), value, source, reported, key.type(), key.documentation(), false);
   }
@@ -134,6 +146,11 @@ public final class ConfigResolver {
       sources.removeIf(s -> s.source() == ConfigSource.DEFAULT_CONFIG && sources.size() > 1);
     }
     return sources;
+  }
+
+  private static String brokerDefault(String name) {
+    ConfigDef.ConfigKey key = BrokerConfig.definition().configKeys().get(name);
+    return key != null && key.hasDefault() ? stringify(key.defaultValue) : null;
   }
 
   /** Every broker config with its effective value. */
