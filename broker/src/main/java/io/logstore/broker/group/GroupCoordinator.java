@@ -49,8 +49,8 @@ public final class GroupCoordinator implements AutoCloseable {
   }
 
   /**
-   * Creates {@code __consumer_offsets} if missing, replays it, and starts the coordinator thread
-   * and the retention task.
+   * Replays {@code __consumer_offsets} if it exists (it is created on first use), and starts the
+   * coordinator thread and the retention task.
    */
   public static GroupCoordinator start(TopicManager topics, GroupConfig config, Clock clock) {
     ScheduledExecutorService thread =

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The internal topic {@code __consumer_offsets}: created at startup when missing, with {@code
+ * The internal topic {@code __consumer_offsets}: created on first use (the first group record), as
+ * Kafka creates it on first use, so an idle broker starts without 50 empty partitions; with {@code
  * offsets.topic.num.partitions} partitions; a group lives in partition {@code
  * abs(groupId.hashCode()) % partitions}, as in Kafka. It is compacted ({@code
  * cleanup.policy=compact}): its records are the coordinator's state, removed only by newer records
@@ -36,16 +37,28 @@ final class LogGroupStore implements GroupStore {
   private static final Logger log = LoggerFactory.getLogger(LogGroupStore.class);
   private static final int READ_BYTES = 1024 * 1024;
 
-  private final TopicInfo topic;
+  private final TopicManager topics;
+  private final int partitionCount;
   private final Clock clock;
 
+  /** Null until the topic exists; set on the coordinator thread only. */
+  private TopicInfo topic;
+
   LogGroupStore(TopicManager topics, int partitions, Clock clock) {
-    // Compacted, as in Kafka: the latest record per key is the state, tombstones delete it.
-    TopicInfo info =
-        topics.createTopic(
-            TOPIC, partitions, Map.of(TopicConfigDefinition.CLEANUP_POLICY, "compact"));
-    this.topic = info;
+    this.topics = topics;
+    this.partitionCount = partitions;
     this.clock = clock;
+    this.topic = topics.topic(TOPIC).orElse(null);
+  }
+
+  /** The topic, created (compacted, as in Kafka) when the first record is written. */
+  private TopicInfo topic() {
+    if (topic == null) {
+      topic =
+          topics.createTopic(
+              TOPIC, partitionCount, Map.of(TopicConfigDefinition.CLEANUP_POLICY, "compact"));
+    }
+    return topic;
   }
 
   static int partitionFor(String groupId, int partitions) {
@@ -53,7 +66,8 @@ final class LogGroupStore implements GroupStore {
   }
 
   private Partition partitionOf(String groupId) {
-    return topic.partitions().get(partitionFor(groupId, topic.partitions().size()));
+    TopicInfo info = topic();
+    return info.partitions().get(partitionFor(groupId, info.partitions().size()));
   }
 
   @Override
@@ -77,6 +91,10 @@ final class LogGroupStore implements GroupStore {
 
   @Override
   public void load(Consumer<CoordinatorRecord> replay) {
+    if (topic == null) {
+      log.info("{} does not exist yet: no group state to replay", TOPIC);
+      return;
+    }
     int records = 0;
     for (Partition partition : topic.partitions()) {
       records += loadPartition(partition.log(), replay);
