@@ -3,6 +3,7 @@ package io.logstore.broker;
 import io.logstore.broker.config.BrokerConfig;
 import io.logstore.broker.dispatch.Dispatcher;
 import io.logstore.broker.dispatch.HandlerRegistry;
+import io.logstore.broker.dispatch.OffLoopHandler;
 import io.logstore.broker.group.GroupConfig;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.handler.AlterConfigsHandler;
@@ -51,6 +52,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +74,10 @@ public final class Broker implements AutoCloseable {
   private LogManager logManager;
   private GroupCoordinator groupCoordinator;
   private KafkaServer server;
+
+  /** Runs admin requests that create, delete or fsync files, off the event loops. */
+  private ExecutorService adminExecutor;
+
   private InetSocketAddress boundAddress;
 
   private Broker(BrokerConfig config, Clock clock) {
@@ -130,6 +138,13 @@ public final class Broker implements AutoCloseable {
       throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
     }
     ConfigAdmin configAdmin = new ConfigAdmin(topics, meta.nodeId());
+    adminExecutor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "logstore-admin");
+              t.setDaemon(true);
+              return t;
+            });
     HandlerRegistry registry = new HandlerRegistry();
     registry
         .register(new ApiVersionsHandler(registry))
@@ -142,17 +157,25 @@ public final class Broker implements AutoCloseable {
         .register(new InitProducerIdHandler(producerIds))
         .register(new OffsetForLeaderEpochHandler(topics))
         .register(
-            new CreateTopicsHandler(
-                topics, identity::get, config.numPartitions(), config.defaultReplicationFactor()))
-        .register(new DeleteTopicsHandler(topics, config.deleteTopicEnable()))
-        .register(new CreatePartitionsHandler(topics, identity::get))
+            OffLoopHandler.on(
+                adminExecutor,
+                new CreateTopicsHandler(
+                    topics,
+                    identity::get,
+                    config.numPartitions(),
+                    config.defaultReplicationFactor())))
+        .register(
+            OffLoopHandler.on(
+                adminExecutor, new DeleteTopicsHandler(topics, config.deleteTopicEnable())))
+        .register(
+            OffLoopHandler.on(adminExecutor, new CreatePartitionsHandler(topics, identity::get)))
         .register(new DescribeConfigsHandler(configAdmin))
-        .register(new AlterConfigsHandler(configAdmin))
-        .register(new IncrementalAlterConfigsHandler(configAdmin))
+        .register(OffLoopHandler.on(adminExecutor, new AlterConfigsHandler(configAdmin)))
+        .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
         .register(new DescribeClusterHandler(identity::get))
         .register(new DescribeTopicPartitionsHandler(topics, identity::get))
         .register(new DescribeLogDirsHandler(topics))
-        .register(new DeleteRecordsHandler(topics))
+        .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))
         .register(new FindCoordinatorHandler(identity::get))
         .register(new JoinGroupHandler(groupCoordinator))
         .register(new SyncGroupHandler(groupCoordinator))
@@ -245,6 +268,16 @@ public final class Broker implements AutoCloseable {
     state = state.transitionTo(BrokerState.STOPPING);
     if (server != null) {
       server.close();
+    }
+    if (adminExecutor != null) {
+      adminExecutor.shutdown();
+      try {
+        if (!adminExecutor.awaitTermination(10, TimeUnit.SECONDS)) {
+          log.warn("Admin requests still running at shutdown");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     if (groupCoordinator != null) {
       groupCoordinator.close();
