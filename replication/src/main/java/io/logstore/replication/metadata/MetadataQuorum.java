@@ -1,0 +1,45 @@
+package io.logstore.replication.metadata;
+
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The replicated cluster metadata log as the rest of LogStore sees it. The production
+ * implementation runs an embedded Apache Ratis Raft group (package {@code
+ * io.logstore.replication.metadata.ratis}); nothing outside that package knows about Ratis.
+ *
+ * <p>Threading: {@link #submit} may be called from any thread; listeners run on the quorum's single
+ * apply thread, one image at a time in log order, and must not block.
+ */
+public interface MetadataQuorum extends AutoCloseable {
+
+  /** This node's id in the quorum (the broker id of the voter). */
+  int nodeId();
+
+  /** Whether this node is currently the Raft leader, i.e. the controller. */
+  boolean isController();
+
+  /** The node id of the current Raft leader, when known. */
+  OptionalInt controllerId();
+
+  /**
+   * Appends {@code records} atomically (one Raft entry) to the metadata log. Completes with the
+   * image after they were committed and applied on this node; completes exceptionally with {@link
+   * NotControllerException} when this node is not the leader, or with the Raft failure.
+   */
+  CompletableFuture<MetadataImage> submit(List<MetadataRecord> records);
+
+  /** The latest image applied on this node. */
+  MetadataImage image();
+
+  /**
+   * Registers a listener called with every new image after it is applied (and at once with the
+   * current one).
+   */
+  void addListener(Consumer<MetadataImage> listener);
+
+  @Override
+  void close();
+}
