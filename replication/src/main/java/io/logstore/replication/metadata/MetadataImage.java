@@ -8,6 +8,7 @@ import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -55,6 +56,27 @@ public final class MetadataImage {
     this.configsByTopicName = configsByTopicName;
   }
 
+  /**
+   * Rebuilds an image from its parts, as {@link MetadataRecordSerde} decodes a snapshot. The maps
+   * are copied; they must be consistent with each other (every id in {@code topicIdsByName} is a
+   * key of {@code topicsById}).
+   */
+  static MetadataImage restore(
+      long offset,
+      Map<Integer, BrokerRecord> brokers,
+      Map<UUID, TopicImage> topicsById,
+      Map<String, UUID> topicIdsByName,
+      Map<String, Map<String, String>> configsByTopicName) {
+    Map<String, Map<String, String>> configs = new HashMap<>();
+    configsByTopicName.forEach((name, c) -> configs.put(name, Map.copyOf(c)));
+    return new MetadataImage(
+        offset,
+        new HashMap<>(brokers),
+        new HashMap<>(topicsById),
+        new HashMap<>(topicIdsByName),
+        configs);
+  }
+
   /** The metadata log offset (Raft index) of the last record applied, -1 for none. */
   public long offset() {
     return offset;
@@ -84,6 +106,16 @@ public final class MetadataImage {
   public Optional<PartitionRecord> partition(UUID topicId, int partition) {
     TopicImage t = topicsById.get(topicId);
     return t == null ? Optional.empty() : Optional.ofNullable(t.partitions().get(partition));
+  }
+
+  /** Topic ids by name; package-private, for the snapshot encoding. */
+  Map<String, UUID> topicIdsByName() {
+    return Collections.unmodifiableMap(topicIdsByName);
+  }
+
+  /** Configs by topic name, including topics that do not exist (yet); for the snapshot encoding. */
+  Map<String, Map<String, String>> configsByTopicName() {
+    return Collections.unmodifiableMap(configsByTopicName);
   }
 
   /** This image with {@code record} (committed at {@code recordOffset}) applied. */
@@ -137,6 +169,22 @@ public final class MetadataImage {
       }
     }
     return new MetadataImage(recordOffset, b, t, n, c);
+  }
+
+  /** Images are equal when they hold the same metadata at the same offset. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MetadataImage other
+        && offset == other.offset
+        && brokers.equals(other.brokers)
+        && topicsById.equals(other.topicsById)
+        && topicIdsByName.equals(other.topicIdsByName)
+        && configsByTopicName.equals(other.configsByTopicName);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(offset, brokers, topicsById, topicIdsByName, configsByTopicName);
   }
 
   @Override

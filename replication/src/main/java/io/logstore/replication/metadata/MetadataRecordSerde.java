@@ -1,0 +1,467 @@
+package io.logstore.replication.metadata;
+
+import io.logstore.replication.metadata.MetadataImage.TopicImage;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
+import io.logstore.replication.metadata.MetadataRecord.TopicConfigRecord;
+import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.CRC32C;
+
+/**
+ * The binary form of one metadata log entry (a batch of {@link MetadataRecord}s committed together
+ * as one Raft entry) and of a whole {@link MetadataImage} (a snapshot). Stateless and thread-safe.
+ *
+ * <p>Both start with the same header, big-endian:
+ *
+ * <table>
+ *   <caption>Header</caption>
+ *   <tr><th>field</th><th>type</th><th>meaning</th></tr>
+ *   <tr><td>magic</td><td>int32</td><td>{@code 0x4C534D44} ("LSMD")</td></tr>
+ *   <tr><td>version</td><td>int16</td><td>format version, {@value #VERSION}</td></tr>
+ *   <tr><td>crc</td><td>uint32</td><td>CRC-32C of every byte after this field (kind, length,
+ *       payload)</td></tr>
+ *   <tr><td>kind</td><td>int8</td><td>1 = record batch (log entry), 2 = image (snapshot)</td></tr>
+ *   <tr><td>length</td><td>int32</td><td>payload bytes; the header plus payload is the whole
+ *       buffer</td></tr>
+ *   <tr><td>payload</td><td>length bytes</td><td>below</td></tr>
+ * </table>
+ *
+ * <p>Primitive types: {@code string} is an int32 byte length (-1 for null) then that many UTF-8
+ * bytes; {@code uuid} is two int64 (most, then least significant bits); {@code int32[]} is an int32
+ * count then the values; {@code map} is an int32 count then the entries.
+ *
+ * <table>
+ *   <caption>Payloads and records</caption>
+ *   <tr><th>what</th><th>layout</th></tr>
+ *   <tr><td>record batch payload</td><td>count int32, then count records</td></tr>
+ *   <tr><td>record</td><td>type int8, then the body of that type</td></tr>
+ *   <tr><td>1 BrokerRecord</td><td>brokerId int32, brokerEpoch int64, host string, port int32,
+ *       state int8 (0 FENCED, 1 ACTIVE, 2 CONTROLLED_SHUTDOWN)</td></tr>
+ *   <tr><td>2 TopicRecord</td><td>name string, topicId uuid</td></tr>
+ *   <tr><td>3 PartitionRecord</td><td>topicId uuid, partition int32, replicas int32[], isr
+ *       int32[], leader int32, leaderEpoch int32, partitionEpoch int32</td></tr>
+ *   <tr><td>4 RemoveTopicRecord</td><td>topicId uuid</td></tr>
+ *   <tr><td>5 TopicConfigRecord</td><td>topicName string, key string, value string (null =
+ *       removed)</td></tr>
+ *   <tr><td>image payload</td><td>offset int64; brokers: map of BrokerRecord bodies; topics: map of
+ *       (name string, topicId uuid, partitions: map of PartitionRecord bodies, configs: map of (key
+ *       string, value string)); topicIdsByName: map of (name string, topicId uuid);
+ *       configsByTopicName: map of (name string, map of (key string, value string))</td></tr>
+ * </table>
+ *
+ * <p>Decoding checks the header first (magic, version, length, CRC, kind), then parses the payload
+ * and requires it to be consumed exactly; any failure is a {@link CorruptMetadataException}.
+ */
+public final class MetadataRecordSerde {
+  static final int MAGIC = 0x4C534D44;
+  static final short VERSION = 1;
+  static final int HEADER_BYTES = 4 + 2 + 4 + 1 + 4;
+  private static final int CRC_OFFSET = 6;
+  private static final int CRC_COVERED_FROM = 10;
+  private static final byte KIND_RECORDS = 1;
+  private static final byte KIND_IMAGE = 2;
+
+  private static final byte TYPE_BROKER = 1;
+  private static final byte TYPE_TOPIC = 2;
+  private static final byte TYPE_PARTITION = 3;
+  private static final byte TYPE_REMOVE_TOPIC = 4;
+  private static final byte TYPE_TOPIC_CONFIG = 5;
+
+  private MetadataRecordSerde() {}
+
+  /** Encodes one log entry: the records, in order. */
+  public static byte[] encodeRecords(List<MetadataRecord> records) {
+    Writer w = new Writer();
+    w.header(KIND_RECORDS);
+    w.int32(records.size());
+    for (MetadataRecord record : records) {
+      writeRecord(w, record);
+    }
+    return w.finish();
+  }
+
+  /**
+   * Decodes one log entry encoded by {@link #encodeRecords}. Reads {@code buf}'s remaining bytes.
+   */
+  public static List<MetadataRecord> decodeRecords(ByteBuffer buf) throws CorruptMetadataException {
+    Reader r = open(buf, KIND_RECORDS);
+    try {
+      int count = r.count();
+      List<MetadataRecord> records = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        records.add(readRecord(r));
+      }
+      r.requireEnd();
+      return List.copyOf(records);
+    } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+      throw new CorruptMetadataException("record batch does not parse: " + e, e);
+    }
+  }
+
+  /** Encodes a whole image (a snapshot). */
+  public static byte[] encodeImage(MetadataImage image) {
+    Writer w = new Writer();
+    w.header(KIND_IMAGE);
+    w.int64(image.offset());
+    w.int32(image.brokers().size());
+    for (BrokerRecord b : image.brokers().values()) {
+      writeBroker(w, b);
+    }
+    w.int32(image.topicsById().size());
+    for (TopicImage t : image.topicsById().values()) {
+      w.string(t.name());
+      w.uuid(t.topicId());
+      w.int32(t.partitions().size());
+      for (PartitionRecord p : t.partitions().values()) {
+        writePartition(w, p);
+      }
+      writeStringMap(w, t.configs());
+    }
+    w.int32(image.topicIdsByName().size());
+    for (Map.Entry<String, UUID> e : image.topicIdsByName().entrySet()) {
+      w.string(e.getKey());
+      w.uuid(e.getValue());
+    }
+    w.int32(image.configsByTopicName().size());
+    for (Map.Entry<String, Map<String, String>> e : image.configsByTopicName().entrySet()) {
+      w.string(e.getKey());
+      writeStringMap(w, e.getValue());
+    }
+    return w.finish();
+  }
+
+  /** Decodes an image encoded by {@link #encodeImage}. Reads {@code buf}'s remaining bytes. */
+  public static MetadataImage decodeImage(ByteBuffer buf) throws CorruptMetadataException {
+    Reader r = open(buf, KIND_IMAGE);
+    try {
+      long offset = r.int64();
+      Map<Integer, BrokerRecord> brokers = new HashMap<>();
+      for (int i = r.count(); i > 0; i--) {
+        BrokerRecord b = readBroker(r);
+        brokers.put(b.brokerId(), b);
+      }
+      Map<UUID, TopicImage> topics = new HashMap<>();
+      for (int i = r.count(); i > 0; i--) {
+        String name = r.string();
+        UUID id = r.uuid();
+        Map<Integer, PartitionRecord> partitions = new HashMap<>();
+        for (int j = r.count(); j > 0; j--) {
+          PartitionRecord p = readPartition(r);
+          partitions.put(p.partition(), p);
+        }
+        topics.put(id, new TopicImage(name, id, partitions, readStringMap(r)));
+      }
+      Map<String, UUID> idsByName = new HashMap<>();
+      for (int i = r.count(); i > 0; i--) {
+        String name = r.string();
+        UUID id = r.uuid();
+        if (!topics.containsKey(id)) {
+          throw new IllegalArgumentException("topic name " + name + " maps to unknown id " + id);
+        }
+        idsByName.put(name, id);
+      }
+      Map<String, Map<String, String>> configs = new HashMap<>();
+      for (int i = r.count(); i > 0; i--) {
+        configs.put(r.string(), readStringMap(r));
+      }
+      r.requireEnd();
+      return MetadataImage.restore(offset, brokers, topics, idsByName, configs);
+    } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+      throw new CorruptMetadataException("image does not parse: " + e, e);
+    }
+  }
+
+  private static Reader open(ByteBuffer input, byte expectedKind) throws CorruptMetadataException {
+    ByteBuffer buf = input.slice();
+    if (buf.remaining() < HEADER_BYTES) {
+      throw new CorruptMetadataException("too short: " + buf.remaining() + " bytes");
+    }
+    int magic = buf.getInt(0);
+    if (magic != MAGIC) {
+      throw new CorruptMetadataException("bad magic 0x" + Integer.toHexString(magic));
+    }
+    short version = buf.getShort(4);
+    if (version != VERSION) {
+      throw new CorruptMetadataException(
+          "unsupported version " + version + ", expected " + VERSION);
+    }
+    int length = buf.getInt(CRC_COVERED_FROM + 1);
+    if (length != buf.remaining() - HEADER_BYTES) {
+      throw new CorruptMetadataException(
+          "payload length " + length + " but " + (buf.remaining() - HEADER_BYTES) + " bytes");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(buf.duplicate().position(CRC_COVERED_FROM));
+    int storedCrc = buf.getInt(CRC_OFFSET);
+    if ((int) crc.getValue() != storedCrc) {
+      throw new CorruptMetadataException(
+          "CRC mismatch: stored 0x"
+              + Integer.toHexString(storedCrc)
+              + ", computed 0x"
+              + Integer.toHexString((int) crc.getValue()));
+    }
+    byte kind = buf.get(CRC_COVERED_FROM);
+    if (kind != expectedKind) {
+      throw new CorruptMetadataException("kind " + kind + ", expected " + expectedKind);
+    }
+    return new Reader(buf.position(HEADER_BYTES));
+  }
+
+  private static void writeRecord(Writer w, MetadataRecord record) {
+    if (record instanceof BrokerRecord r) {
+      w.int8(TYPE_BROKER);
+      writeBroker(w, r);
+    } else if (record instanceof TopicRecord r) {
+      w.int8(TYPE_TOPIC);
+      w.string(r.name());
+      w.uuid(r.topicId());
+    } else if (record instanceof PartitionRecord r) {
+      w.int8(TYPE_PARTITION);
+      writePartition(w, r);
+    } else if (record instanceof RemoveTopicRecord r) {
+      w.int8(TYPE_REMOVE_TOPIC);
+      w.uuid(r.topicId());
+    } else if (record instanceof TopicConfigRecord r) {
+      w.int8(TYPE_TOPIC_CONFIG);
+      w.string(r.topicName());
+      w.string(r.key());
+      w.string(r.value());
+    } else {
+      throw new IllegalStateException("unknown record type " + record.getClass());
+    }
+  }
+
+  private static MetadataRecord readRecord(Reader r) {
+    byte type = r.int8();
+    switch (type) {
+      case TYPE_BROKER:
+        return readBroker(r);
+      case TYPE_TOPIC:
+        return new TopicRecord(r.string(), r.uuid());
+      case TYPE_PARTITION:
+        return readPartition(r);
+      case TYPE_REMOVE_TOPIC:
+        return new RemoveTopicRecord(r.uuid());
+      case TYPE_TOPIC_CONFIG:
+        return new TopicConfigRecord(r.string(), r.string(), r.string());
+      default:
+        throw new IllegalArgumentException("unknown record type " + type);
+    }
+  }
+
+  private static void writeBroker(Writer w, BrokerRecord b) {
+    w.int32(b.brokerId());
+    w.int64(b.brokerEpoch());
+    w.string(b.host());
+    w.int32(b.port());
+    w.int8(stateCode(b.state()));
+  }
+
+  private static BrokerRecord readBroker(Reader r) {
+    return new BrokerRecord(r.int32(), r.int64(), r.string(), r.int32(), state(r.int8()));
+  }
+
+  private static void writePartition(Writer w, PartitionRecord p) {
+    w.uuid(p.topicId());
+    w.int32(p.partition());
+    w.int32List(p.replicas());
+    w.int32List(p.isr());
+    w.int32(p.leader());
+    w.int32(p.leaderEpoch());
+    w.int32(p.partitionEpoch());
+  }
+
+  private static PartitionRecord readPartition(Reader r) {
+    return new PartitionRecord(
+        r.uuid(), r.int32(), r.int32List(), r.int32List(), r.int32(), r.int32(), r.int32());
+  }
+
+  private static void writeStringMap(Writer w, Map<String, String> map) {
+    w.int32(map.size());
+    for (Map.Entry<String, String> e : map.entrySet()) {
+      w.string(e.getKey());
+      w.string(e.getValue());
+    }
+  }
+
+  private static Map<String, String> readStringMap(Reader r) {
+    Map<String, String> map = new HashMap<>();
+    for (int i = r.count(); i > 0; i--) {
+      map.put(r.string(), r.string());
+    }
+    return map;
+  }
+
+  /** Explicit codes, not ordinals: reordering the enum must not change the format. */
+  private static byte stateCode(BrokerState state) {
+    switch (state) {
+      case FENCED:
+        return 0;
+      case ACTIVE:
+        return 1;
+      case CONTROLLED_SHUTDOWN:
+        return 2;
+      default:
+        throw new IllegalStateException("unknown broker state " + state);
+    }
+  }
+
+  private static BrokerState state(byte code) {
+    switch (code) {
+      case 0:
+        return BrokerState.FENCED;
+      case 1:
+        return BrokerState.ACTIVE;
+      case 2:
+        return BrokerState.CONTROLLED_SHUTDOWN;
+      default:
+        throw new IllegalArgumentException("unknown broker state code " + code);
+    }
+  }
+
+  /** A growable big-endian buffer that knows the header layout. */
+  private static final class Writer {
+    private ByteBuffer buf = ByteBuffer.allocate(256);
+
+    void header(byte kind) {
+      int32(MAGIC);
+      int16(VERSION);
+      int32(0); // CRC, filled in by finish()
+      int8(kind);
+      int32(0); // length, filled in by finish()
+    }
+
+    byte[] finish() {
+      buf.putInt(CRC_COVERED_FROM + 1, buf.position() - HEADER_BYTES);
+      CRC32C crc = new CRC32C();
+      crc.update(buf.array(), CRC_COVERED_FROM, buf.position() - CRC_COVERED_FROM);
+      buf.putInt(CRC_OFFSET, (int) crc.getValue());
+      return Arrays.copyOf(buf.array(), buf.position());
+    }
+
+    void int8(byte v) {
+      ensure(1).put(v);
+    }
+
+    void int16(short v) {
+      ensure(2).putShort(v);
+    }
+
+    void int32(int v) {
+      ensure(4).putInt(v);
+    }
+
+    void int64(long v) {
+      ensure(8).putLong(v);
+    }
+
+    void uuid(UUID v) {
+      int64(v.getMostSignificantBits());
+      int64(v.getLeastSignificantBits());
+    }
+
+    void string(String v) {
+      if (v == null) {
+        int32(-1);
+        return;
+      }
+      byte[] bytes = v.getBytes(StandardCharsets.UTF_8);
+      int32(bytes.length);
+      ensure(bytes.length).put(bytes);
+    }
+
+    void int32List(List<Integer> values) {
+      int32(values.size());
+      for (int v : values) {
+        int32(v);
+      }
+    }
+
+    private ByteBuffer ensure(int bytes) {
+      if (buf.remaining() < bytes) {
+        int capacity = Math.max(buf.capacity() * 2, buf.position() + bytes);
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        bigger.put(buf.flip());
+        buf = bigger;
+      }
+      return buf;
+    }
+  }
+
+  /**
+   * Reads the payload; lengths and counts are checked against the bytes left so a corrupt count
+   * fails instead of allocating.
+   */
+  private static final class Reader {
+    private final ByteBuffer buf;
+
+    Reader(ByteBuffer buf) {
+      this.buf = buf;
+    }
+
+    byte int8() {
+      return buf.get();
+    }
+
+    int int32() {
+      return buf.getInt();
+    }
+
+    long int64() {
+      return buf.getLong();
+    }
+
+    UUID uuid() {
+      return new UUID(buf.getLong(), buf.getLong());
+    }
+
+    /** A count of elements, each at least one byte long. */
+    int count() {
+      int count = buf.getInt();
+      if (count < 0 || count > buf.remaining()) {
+        throw new IllegalArgumentException(
+            "count " + count + " with " + buf.remaining() + " bytes left");
+      }
+      return count;
+    }
+
+    String string() {
+      int length = buf.getInt();
+      if (length == -1) {
+        return null;
+      }
+      if (length < 0 || length > buf.remaining()) {
+        throw new IllegalArgumentException(
+            "string length " + length + " with " + buf.remaining() + " bytes left");
+      }
+      byte[] bytes = new byte[length];
+      buf.get(bytes);
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    List<Integer> int32List() {
+      int count = count();
+      List<Integer> values = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        values.add(buf.getInt());
+      }
+      return values;
+    }
+
+    void requireEnd() {
+      if (buf.hasRemaining()) {
+        throw new IllegalArgumentException(buf.remaining() + " trailing bytes");
+      }
+    }
+  }
+}
