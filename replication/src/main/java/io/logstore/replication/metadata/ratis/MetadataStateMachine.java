@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -28,6 +29,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * MetadataRecordSerde}), applies its records to the {@link MetadataImage} and publishes the new
  * image. A snapshot is the encoded image in one file, {@code snapshot.<term>_<index>} in the Ratis
  * state machine directory, written to a {@code .tmp} sibling, fsynced, renamed and the directory
- * fsynced.
+ * fsynced, with Ratis' {@code .md5} sidecar beside it.
  *
  * <p>Threading: Ratis calls {@link #initialize}, {@link #applyTransaction}, {@link #takeSnapshot}
  * and {@link #reinitialize} (after a snapshot was installed from the leader) on its single
@@ -145,7 +147,10 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
     Path file = storage.getSnapshotFile(last.getTerm(), last.getIndex()).toPath();
     writeAtomically(file, MetadataRecordSerde.encodeImage(image));
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, null), last));
+    // Our CRC guards the content; the .md5 sidecar is what Ratis checks when it ships the
+    // snapshot to a follower, and it warns on every load without one.
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), last));
     LOG.info(
         "metadata snapshot taken nodeId={} term={} index={} imageOffset={} file={}",
         nodeId,
