@@ -90,7 +90,7 @@ final class Report {
         median over the other broker's median from the same run; for rows marked "lower" a ratio
         below 1 favours LogStore. CPU is `utime + stime` of the broker process from
         `/proc/<pid>/stat`, memory is `VmRSS`, start-up is the process age when the broker
-        first answered Metadata (polled every 100 ms, so up to 0.1 s high; Kafka's
+        first answered Metadata (polled every 20 ms, so up to 0.02 s high; Kafka's
         `kafka-storage format` runs before and is not counted). ProducerPerformance's latency at
         an unlimited rate is mostly time queued in the client, not the broker.
 

@@ -22,6 +22,7 @@ public final class LogStoreMain {
   private LogStoreMain() {}
 
   public static void main(String[] args) {
+    StartupWarmup.start();
     Map<String, String> props;
     BrokerConfig config;
     try {

@@ -107,7 +107,14 @@ public final class LogStoreBroker implements BrokerUnderTest, AutoCloseable {
   private void fork() {
     List<String> command = new ArrayList<>();
     command.add(Processes.javaExecutable());
+    // The heap bin/logstore gives the broker by default; extra JVM options (experiments, profiling)
+    // from the system property logstore.jvm.opts, split on spaces.
+    command.add("-Xms64m");
     command.add("-Xmx1g");
+    String extra = System.getProperty("logstore.jvm.opts", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     command.add("-cp");
     command.add(testClasspath());
     command.add(MAIN_CLASS);

@@ -14,7 +14,7 @@ final class Readiness {
   /** Metadata v4: non-flexible, served by Kafka 4.x and by every client generation we test. */
   private static final short METADATA_VERSION = 4;
 
-  private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(20);
 
   private Readiness() {}
 

@@ -243,10 +243,12 @@ public final class BrokerConfig {
         .define(
             FLUSH_THREADS,
             Type.INT,
-            1,
+            4,
             Range.between(1, 64),
             Importance.LOW,
-            "Threads running fsyncs.")
+            "Threads running fsyncs, one partition each at a time. fsyncs of different files"
+                + " issued together share the file system's journal commit: on the benchmark"
+                + " machine 8 partitions took 2.4 ms per round with 1 thread and 1.1 ms with 4.")
         .define(
             MAX_INFLIGHT_REQUESTS_PER_CONNECTION,
             Type.INT,
