@@ -114,7 +114,8 @@ final class LeaderEpochCache {
   /**
    * Kafka's OffsetsForLeaderEpoch semantics: for the latest epoch, (epoch, logEndOffset); for an
    * older one, (largest known epoch <= requested, start offset of the next higher epoch); for an
-   * epoch above the latest or below the first known one, {@link EpochEndOffset#UNDEFINED}.
+   * epoch below the first known one, (that epoch, start offset of the first known epoch); for an
+   * epoch above the latest, {@link EpochEndOffset#UNDEFINED}.
    *
    * @return empty if the cache holds no epoch at all
    */
@@ -126,8 +127,13 @@ final class LeaderEpochCache {
     if (epoch == latest.epoch()) {
       return Optional.of(new EpochEndOffset(epoch, logEndOffset));
     }
-    if (epoch > latest.epoch() || epoch < entries.get(0).epoch()) {
+    if (epoch > latest.epoch()) {
       return Optional.of(EpochEndOffset.UNDEFINED);
+    }
+    if (epoch < entries.get(0).epoch()) {
+      // As Kafka: the records of that epoch are gone (retention); a follower that asks replicates
+      // from where the known history starts.
+      return Optional.of(new EpochEndOffset(epoch, entries.get(0).startOffset()));
     }
     Entry floor = null;
     for (Entry e : entries) {

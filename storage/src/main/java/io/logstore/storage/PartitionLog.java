@@ -1130,11 +1130,27 @@ public final class PartitionLog {
 
   /**
    * Kafka's OffsetsForLeaderEpoch answer: for the latest epoch (epoch, logEndOffset); for an older
-   * one, (largest known epoch <= it, start offset of the next higher epoch); {@code (-1, -1)} for
-   * an epoch above the latest or below the first known; empty if no epoch is known at all.
+   * one, (largest known epoch <= it, start offset of the next higher epoch); for one below the
+   * first known, (it, start offset of the first known); {@code (-1, -1)} for an epoch above the
+   * latest; empty if no epoch is known at all.
    */
   public Optional<EpochEndOffset> endOffsetForEpoch(int epoch) {
     return epochCache.endOffsetFor(epoch, logEndOffset);
+  }
+
+  /**
+   * Records that leader epoch {@code epoch} starts at {@code startOffset} (a new leader at its log
+   * end, before it appends anything), durably. Ignored unless {@code epoch} is newer than the
+   * latest known.
+   */
+  public void assignEpochStartOffset(int epoch, long startOffset) throws IOException {
+    appendLock.lock();
+    try {
+      ensureOpen();
+      epochCache.assign(epoch, startOffset);
+    } finally {
+      appendLock.unlock();
+    }
   }
 
   public Optional<ProducerStateEntry> producerState(long producerId) {

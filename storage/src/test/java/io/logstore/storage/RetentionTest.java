@@ -110,7 +110,7 @@ class RetentionTest extends LogTestSupport {
     assertThat(log.endOffsetForEpoch(1)).contains(new EpochEndOffset(1, 3));
     assertThat(log.endOffsetForEpoch(2)).contains(new EpochEndOffset(2, 6));
     assertThat(log.endOffsetForEpoch(3)).contains(new EpochEndOffset(3, 9));
-    assertThat(log.endOffsetForEpoch(0)).contains(EpochEndOffset.UNDEFINED);
+    assertThat(log.endOffsetForEpoch(0)).contains(new EpochEndOffset(0, 0));
     assertThat(log.endOffsetForEpoch(4)).contains(EpochEndOffset.UNDEFINED);
     // When: offset 4 is inside the epoch-2 batch, which goes entirely
     log.truncateTo(4);
