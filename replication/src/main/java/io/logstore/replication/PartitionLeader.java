@@ -1,0 +1,274 @@
+package io.logstore.replication;
+
+import io.logstore.replication.FetchValidation.Accept;
+import io.logstore.replication.FetchValidation.Diverging;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.storage.EpochEndOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The leader side of one partition for one leader epoch: tracks each follower's log end offset from
+ * its fetches, decides ISR changes, advances the high watermark and answers acks=all waits. A new
+ * instance is made for every leader epoch this broker leads.
+ *
+ * <p>Rules (Kafka's {@code Partition}):
+ *
+ * <ul>
+ *   <li>A follower fetch carries the offset it wants next and the epoch of its last record. If the
+ *       leader's log ends that epoch earlier, or does not know it, the answer is a diverging epoch
+ *       (KIP-320) and the follower truncates.
+ *   <li>A follower is caught up when it fetched at or past the leader's log end, or past the end
+ *       the leader had at its previous fetch (then it was caught up at that previous fetch). An ISR
+ *       member not caught up for {@code replica.lag.time.max.ms} is proposed for removal; a
+ *       non-member whose fetch offset reached the high watermark and this epoch's start offset is
+ *       proposed for addition. One ISR change is in flight at a time; the controller commits it,
+ *       and the broker resends it until it is answered (the controller treats a repeat of a
+ *       committed change as success).
+ *   <li>The high watermark is the minimum over the maximal ISR (the committed ISR plus a pending
+ *       expansion's new member) of each member's log end offset, where the leader counts only its
+ *       fsynced prefix and followers fetch only after fsyncing what they appended. So a record
+ *       below the high watermark is on the disks of every ISR member.
+ * </ul>
+ *
+ * <p>Threading: not thread-safe; the broker confines each partition's leader state to one thread.
+ */
+public final class PartitionLeader {
+
+  /** What the leader knows of one follower. */
+  private static final class Follower {
+    long logEndOffset = -1;
+    long lastCaughtUpTimeMs;
+    long lastFetchTimeMs = -1;
+    long lastFetchLeaderLogEndOffset = -1;
+  }
+
+  private final int localBrokerId;
+  private final ReplicaLog log;
+  private final long replicaLagTimeMaxMs;
+  private final int leaderEpoch;
+  private final long epochStartOffset;
+  private PartitionRecord state;
+  private List<Integer> pendingIsr;
+  private final Map<Integer, Follower> followers = new HashMap<>();
+
+  /**
+   * Becomes leader as {@code state} says (its leader must be {@code localBrokerId}); records the
+   * start of the new epoch at the current log end.
+   */
+  public PartitionLeader(
+      int localBrokerId,
+      ReplicaLog log,
+      PartitionRecord state,
+      long replicaLagTimeMaxMs,
+      long nowMs) {
+    if (state.leader() != localBrokerId) {
+      throw new IllegalArgumentException(
+          "broker " + localBrokerId + " is not the leader in " + state);
+    }
+    this.localBrokerId = localBrokerId;
+    this.log = log;
+    this.state = state;
+    this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
+    this.leaderEpoch = state.leaderEpoch();
+    this.epochStartOffset = log.logEndOffset();
+    if (log.latestEpoch().orElse(-1) < leaderEpoch) {
+      log.assignEpochStartOffset(leaderEpoch, epochStartOffset);
+    }
+    for (int replica : state.replicas()) {
+      if (replica != localBrokerId) {
+        Follower f = new Follower();
+        // An ISR member gets a full lag window to fetch from the new leader.
+        f.lastCaughtUpTimeMs = state.isr().contains(replica) ? nowMs : 0;
+        followers.put(replica, f);
+      }
+    }
+  }
+
+  public int leaderEpoch() {
+    return leaderEpoch;
+  }
+
+  public PartitionRecord state() {
+    return state;
+  }
+
+  /** The committed ISR. */
+  public List<Integer> isr() {
+    return state.isr();
+  }
+
+  /** The ISR change sent to the controller and not yet committed or refused, or null. */
+  public List<Integer> pendingIsr() {
+    return pendingIsr;
+  }
+
+  public long highWatermark() {
+    return log.highWatermark();
+  }
+
+  /**
+   * A newer state of the same leader epoch arrived in the metadata (an ISR change committed, by
+   * this leader's request or by the controller fencing a broker).
+   */
+  public void onPartitionState(PartitionRecord newState) {
+    if (newState.leaderEpoch() != leaderEpoch || newState.leader() != localBrokerId) {
+      throw new IllegalStateException(
+          "state " + newState + " is not for leader " + localBrokerId + " epoch " + leaderEpoch);
+    }
+    if (newState.partitionEpoch() <= state.partitionEpoch()) {
+      // A repeat of a state already known: a pending change is still pending.
+      return;
+    }
+    state = newState;
+    pendingIsr = null;
+  }
+
+  /** Checks and counts a fetch from follower {@code replicaId}. */
+  public FetchValidation onFollowerFetch(
+      int replicaId, int currentLeaderEpoch, long fetchOffset, int lastFetchedEpoch, long nowMs) {
+    Follower f = followers.get(replicaId);
+    if (f == null) {
+      return new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+    }
+    if (currentLeaderEpoch > leaderEpoch) {
+      return new FetchValidation.Error(ReplicationError.FENCED_LEADER_EPOCH);
+    }
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch < leaderEpoch) {
+      return new FetchValidation.Error(ReplicationError.UNKNOWN_LEADER_EPOCH);
+    }
+    if (lastFetchedEpoch >= 0) {
+      EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);
+      if (end.epoch() < lastFetchedEpoch || end.endOffset() < fetchOffset) {
+        return new Diverging(end);
+      }
+    }
+    long leaderEnd = log.logEndOffset();
+    if (fetchOffset > leaderEnd || fetchOffset < log.logStartOffset()) {
+      return new FetchValidation.Error(ReplicationError.OFFSET_OUT_OF_RANGE);
+    }
+    if (fetchOffset >= leaderEnd) {
+      f.lastCaughtUpTimeMs = nowMs;
+    } else if (fetchOffset >= f.lastFetchLeaderLogEndOffset && f.lastFetchTimeMs >= 0) {
+      f.lastCaughtUpTimeMs = Math.max(f.lastCaughtUpTimeMs, f.lastFetchTimeMs);
+    }
+    f.logEndOffset = fetchOffset;
+    f.lastFetchLeaderLogEndOffset = leaderEnd;
+    f.lastFetchTimeMs = nowMs;
+    maybeAdvanceHighWatermark();
+    List<Integer> expand = null;
+    if (pendingIsr == null
+        && !state.isr().contains(replicaId)
+        && fetchOffset >= log.highWatermark()
+        && fetchOffset >= epochStartOffset) {
+      expand = new ArrayList<>(state.isr());
+      expand.add(replicaId);
+      pendingIsr = List.copyOf(expand);
+    }
+    return new Accept(log.highWatermark(), expand == null ? null : pendingIsr);
+  }
+
+  /**
+   * The ISR members (other than this leader) that have not caught up for longer than {@code
+   * replica.lag.time.max.ms}, as a proposed new ISR; null when none lag or a change is in flight.
+   */
+  public List<Integer> maybeShrinkIsr(long nowMs) {
+    if (pendingIsr != null) {
+      return null;
+    }
+    List<Integer> keep = new ArrayList<>();
+    boolean shrink = false;
+    for (int replica : state.isr()) {
+      Follower f = followers.get(replica);
+      if (replica != localBrokerId
+          && f != null
+          && nowMs - f.lastCaughtUpTimeMs > replicaLagTimeMaxMs) {
+        shrink = true;
+      } else {
+        keep.add(replica);
+      }
+    }
+    if (!shrink) {
+      return null;
+    }
+    pendingIsr = List.copyOf(keep);
+    return pendingIsr;
+  }
+
+  /**
+   * The controller refused the pending ISR change; {@code controllerPartitionEpoch} is the
+   * partition epoch it holds. When this leader already knows that state the refusal is final and a
+   * new proposal may follow. Otherwise the controller's state moved on (perhaps by committing this
+   * very change, whose answer was lost): the pending members keep counting for the high watermark
+   * until the newer state arrives in the metadata, because they may already be in the committed
+   * ISR.
+   */
+  public void onIsrChangeFailed(int controllerPartitionEpoch) {
+    if (controllerPartitionEpoch <= state.partitionEpoch()) {
+      pendingIsr = null;
+    }
+  }
+
+  /**
+   * Recomputes the high watermark after the leader's own log became durable further or a follower
+   * fetched; returns whether it moved. It never moves back.
+   */
+  public boolean maybeAdvanceHighWatermark() {
+    long hw = log.durableEndOffset();
+    for (int replica : maximalIsr()) {
+      if (replica == localBrokerId) {
+        continue;
+      }
+      Follower f = followers.get(replica);
+      hw = Math.min(hw, f == null ? -1 : f.logEndOffset);
+    }
+    if (hw > log.highWatermark()) {
+      log.updateHighWatermark(hw);
+      return true;
+    }
+    return false;
+  }
+
+  /** acks=all before the append: refused when the committed ISR is below the minimum. */
+  public ReplicationError checkBeforeAcksAllAppend(int minInSyncReplicas) {
+    return state.isr().size() < minInSyncReplicas
+        ? ReplicationError.NOT_ENOUGH_REPLICAS
+        : ReplicationError.NONE;
+  }
+
+  /**
+   * acks=all after the append of records ending before {@code requiredOffset}: null while the high
+   * watermark has not reached it, else the answer.
+   */
+  public ReplicationError acksAllOutcome(long requiredOffset, int minInSyncReplicas) {
+    if (log.highWatermark() < requiredOffset) {
+      return null;
+    }
+    return state.isr().size() < minInSyncReplicas
+        ? ReplicationError.NOT_ENOUGH_REPLICAS_AFTER_APPEND
+        : ReplicationError.NONE;
+  }
+
+  /** The committed ISR plus the members of a pending expansion. */
+  private Set<Integer> maximalIsr() {
+    Set<Integer> all = new LinkedHashSet<>(state.isr());
+    if (pendingIsr != null) {
+      all.addAll(pendingIsr);
+    }
+    return all;
+  }
+
+  /** Follower log end offsets as the leader knows them (for DescribeQuorum-like views, tests). */
+  public Map<Integer, Long> followerLogEndOffsets() {
+    Map<Integer, Long> out = new HashMap<>();
+    for (Integer id : new TreeSet<>(followers.keySet())) {
+      out.put(id, followers.get(id).logEndOffset);
+    }
+    return out;
+  }
+}

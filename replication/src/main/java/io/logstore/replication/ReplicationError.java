@@ -1,0 +1,24 @@
+package io.logstore.replication;
+
+/**
+ * Replication outcomes that reach a client or a follower, named as the Kafka error codes the broker
+ * maps them to.
+ */
+public enum ReplicationError {
+  NONE,
+  /** This broker is not the leader (or not a replica) of the partition. */
+  NOT_LEADER_OR_FOLLOWER,
+  /** The request's leader epoch is newer than this leader's: this leader is stale. */
+  FENCED_LEADER_EPOCH,
+  /** The request's leader epoch is older than this leader's: the sender has stale metadata. */
+  UNKNOWN_LEADER_EPOCH,
+  OFFSET_OUT_OF_RANGE,
+  /** acks=all refused before the append: the ISR is smaller than min.insync.replicas. */
+  NOT_ENOUGH_REPLICAS,
+  /** Appended and replicated to the ISR, but the ISR shrank below min.insync.replicas. */
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+  /** AlterPartition from a broker that is not the partition's current leader or epoch. */
+  INVALID_UPDATE_VERSION,
+  /** AlterPartition naming a replica that is not assigned or not an active broker. */
+  INELIGIBLE_REPLICA
+}

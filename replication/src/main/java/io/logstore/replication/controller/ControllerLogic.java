@@ -1,0 +1,275 @@
+package io.logstore.replication.controller;
+
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataImage.TopicImage;
+import io.logstore.replication.metadata.MetadataRecord;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The controller's decisions as pure functions: each command reads the current {@link
+ * MetadataImage} and returns the records to commit (Kafka's {@code ReplicationControlManager} and
+ * {@code ClusterControlManager} shape). Nothing changes until the records are committed and
+ * applied, so the controller can be replayed and the same logic runs in the simulation.
+ *
+ * <p>Leader election: the first replica in assignment order that is in the ISR and ACTIVE. With no
+ * such replica the partition goes offline (leader -1) and keeps its last ISR, unless unclean
+ * election is on: then the first ACTIVE replica leads with an ISR of itself.
+ */
+public final class ControllerLogic {
+
+  /** A command's answer: the records to commit, or the error and no records. */
+  public record Result(List<MetadataRecord> records, ReplicationError error) {
+    public Result {
+      records = List.copyOf(records);
+      Objects.requireNonNull(error);
+    }
+
+    static Result ok(List<MetadataRecord> records) {
+      return new Result(records, ReplicationError.NONE);
+    }
+
+    static Result error(ReplicationError error) {
+      return new Result(List.of(), error);
+    }
+  }
+
+  private final boolean uncleanLeaderElection;
+
+  public ControllerLogic(boolean uncleanLeaderElection) {
+    this.uncleanLeaderElection = uncleanLeaderElection;
+  }
+
+  /**
+   * A broker (re)registers after start-up with a new {@code brokerEpoch}: it becomes ACTIVE;
+   * partitions it led under an older registration get a new leader epoch (its in-memory leader
+   * state is gone), and offline partitions whose ISR it is in get it as leader.
+   */
+  public List<MetadataRecord> registerBroker(
+      MetadataImage image, int brokerId, long brokerEpoch, String host, int port) {
+    List<MetadataRecord> out = new ArrayList<>();
+    BrokerRecord registration =
+        new BrokerRecord(brokerId, brokerEpoch, host, port, BrokerState.ACTIVE);
+    out.add(registration);
+    MetadataImage after = image.apply(image.offset() + 1, registration);
+    for (PartitionRecord p : partitions(after)) {
+      if (p.leader() == brokerId) {
+        out.add(p.withLeader(electLeader(after, p, -1), p.isr()));
+      } else if (p.leader() < 0 && p.isr().contains(brokerId)) {
+        out.add(p.withLeader(brokerId, p.isr()));
+      } else if (p.leader() < 0 && uncleanLeaderElection && p.replicas().contains(brokerId)) {
+        out.add(p.withLeader(brokerId, List.of(brokerId)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A broker missed its heartbeats for the session timeout (or asked to stop): FENCED, out of every
+   * ISR, and its leaderships moved.
+   */
+  public List<MetadataRecord> fenceBroker(MetadataImage image, int brokerId) {
+    BrokerRecord current = image.broker(brokerId).orElse(null);
+    if (current == null || current.state() == BrokerState.FENCED) {
+      return List.of();
+    }
+    List<MetadataRecord> out = new ArrayList<>();
+    BrokerRecord fenced =
+        new BrokerRecord(
+            brokerId, current.brokerEpoch(), current.host(), current.port(), BrokerState.FENCED);
+    out.add(fenced);
+    out.addAll(moveAwayFrom(image.apply(image.offset() + 1, fenced), brokerId));
+    return out;
+  }
+
+  /**
+   * Controlled shutdown (Kafka's BrokerHeartbeat with wantShutDown): CONTROLLED_SHUTDOWN, its
+   * leaderships moved and it leaves every ISR. The broker stops once it leads nothing.
+   */
+  public List<MetadataRecord> controlledShutdown(MetadataImage image, int brokerId) {
+    BrokerRecord current = image.broker(brokerId).orElse(null);
+    if (current == null || current.state() != BrokerState.ACTIVE) {
+      return List.of();
+    }
+    List<MetadataRecord> out = new ArrayList<>();
+    BrokerRecord leaving =
+        new BrokerRecord(
+            brokerId,
+            current.brokerEpoch(),
+            current.host(),
+            current.port(),
+            BrokerState.CONTROLLED_SHUTDOWN);
+    out.add(leaving);
+    out.addAll(moveAwayFrom(image.apply(image.offset() + 1, leaving), brokerId));
+    return out;
+  }
+
+  /**
+   * AlterPartition's answer: the records to commit (none for a repeat or an error), the error, and
+   * the partition state after the change (or as the controller holds it, for an error), null when
+   * the partition does not exist.
+   */
+  public record AlterPartitionResult(
+      List<MetadataRecord> records, ReplicationError error, PartitionRecord state) {
+    public AlterPartitionResult {
+      records = List.copyOf(records);
+      Objects.requireNonNull(error);
+    }
+  }
+
+  /**
+   * AlterPartition from a partition leader: accepted only from the current leader at the current
+   * leader and partition epochs, with every new member an assigned ACTIVE replica. A repeat of a
+   * change already committed (same leader epoch, same ISR) succeeds without records, so a leader
+   * whose answer was lost can resend.
+   */
+  public AlterPartitionResult alterPartition(
+      MetadataImage image,
+      int brokerId,
+      UUID topicId,
+      int partition,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> newIsr) {
+    PartitionRecord p = image.partition(topicId, partition).orElse(null);
+    if (p == null) {
+      return new AlterPartitionResult(List.of(), ReplicationError.NOT_LEADER_OR_FOLLOWER, null);
+    }
+    ReplicationError error = ReplicationError.NONE;
+    if (p.leader() != brokerId) {
+      error = ReplicationError.NOT_LEADER_OR_FOLLOWER;
+    } else if (leaderEpoch != p.leaderEpoch()) {
+      error = ReplicationError.FENCED_LEADER_EPOCH;
+    } else if (partitionEpoch != p.partitionEpoch()) {
+      if (new HashSet<>(newIsr).equals(new HashSet<>(p.isr()))) {
+        return new AlterPartitionResult(List.of(), ReplicationError.NONE, p);
+      }
+      error = ReplicationError.INVALID_UPDATE_VERSION;
+    } else if (!newIsr.contains(brokerId)) {
+      error = ReplicationError.INVALID_UPDATE_VERSION;
+    } else {
+      for (int replica : newIsr) {
+        if (!p.replicas().contains(replica)
+            || (!p.isr().contains(replica) && !isActive(image, replica))) {
+          error = ReplicationError.INELIGIBLE_REPLICA;
+        }
+      }
+    }
+    if (error != ReplicationError.NONE) {
+      return new AlterPartitionResult(List.of(), error, p);
+    }
+    PartitionRecord changed = p.withIsr(List.copyOf(newIsr));
+    return new AlterPartitionResult(List.of(changed), ReplicationError.NONE, changed);
+  }
+
+  /**
+   * CreateTopics: {@code partitions} partitions, each with {@code replicationFactor} replicas
+   * spread round-robin over the ACTIVE brokers (by id); leader the first replica, ISR all.
+   */
+  public Result createTopic(
+      MetadataImage image, String name, UUID topicId, int partitions, int replicationFactor) {
+    List<Integer> active = new ArrayList<>();
+    for (BrokerRecord b : image.brokers().values()) {
+      if (b.state() == BrokerState.ACTIVE) {
+        active.add(b.brokerId());
+      }
+    }
+    active.sort(null);
+    if (replicationFactor > active.size()) {
+      return Result.error(ReplicationError.INELIGIBLE_REPLICA);
+    }
+    List<MetadataRecord> out = new ArrayList<>();
+    out.add(new TopicRecord(name, topicId));
+    for (int i = 0; i < partitions; i++) {
+      List<Integer> replicas = new ArrayList<>();
+      for (int r = 0; r < replicationFactor; r++) {
+        replicas.add(active.get((i + r) % active.size()));
+      }
+      out.add(new PartitionRecord(topicId, i, replicas, replicas, replicas.get(0), 0, 0));
+    }
+    return Result.ok(out);
+  }
+
+  /**
+   * Preferred leader election (ElectLeaders, PREFERRED): the first assigned replica leads if it is
+   * in the ISR and ACTIVE and does not already lead; otherwise nothing.
+   */
+  public List<MetadataRecord> electPreferredLeader(
+      MetadataImage image, UUID topicId, int partition) {
+    PartitionRecord p = image.partition(topicId, partition).orElse(null);
+    if (p == null) {
+      return List.of();
+    }
+    int preferred = p.replicas().get(0);
+    if (p.leader() == preferred || !p.isr().contains(preferred) || !isActive(image, preferred)) {
+      return List.of();
+    }
+    return List.of(p.withLeader(preferred, p.isr()));
+  }
+
+  /** Every partition: those led by {@code brokerId} get a new leader; it leaves every ISR. */
+  private List<MetadataRecord> moveAwayFrom(MetadataImage image, int brokerId) {
+    List<MetadataRecord> out = new ArrayList<>();
+    for (PartitionRecord p : partitions(image)) {
+      if (!p.replicas().contains(brokerId)) {
+        continue;
+      }
+      List<Integer> isr = new ArrayList<>(p.isr());
+      isr.remove(Integer.valueOf(brokerId));
+      if (p.leader() == brokerId) {
+        int leader = electLeader(image, p, brokerId);
+        if (leader >= 0) {
+          out.add(
+              p.withLeader(leader, p.isr().contains(leader) ? isr : List.of(leader /* unclean */)));
+        } else {
+          // Offline: keep the last ISR member so a clean election can pick it when it returns.
+          out.add(p.withLeader(-1, p.isr()));
+        }
+      } else if (p.isr().contains(brokerId) && !isr.isEmpty()) {
+        out.add(p.withIsr(isr));
+      }
+    }
+    return out;
+  }
+
+  private int electLeader(MetadataImage image, PartitionRecord p, int excluded) {
+    for (int replica : p.replicas()) {
+      if (replica != excluded && p.isr().contains(replica) && isActive(image, replica)) {
+        return replica;
+      }
+    }
+    if (uncleanLeaderElection) {
+      for (int replica : p.replicas()) {
+        if (replica != excluded && isActive(image, replica)) {
+          return replica;
+        }
+      }
+    }
+    return -1;
+  }
+
+  private static boolean isActive(MetadataImage image, int brokerId) {
+    return image.broker(brokerId).map(b -> b.state() == BrokerState.ACTIVE).orElse(false);
+  }
+
+  private static List<PartitionRecord> partitions(MetadataImage image) {
+    List<PartitionRecord> out = new ArrayList<>();
+    for (TopicImage t : image.topicsById().values()) {
+      out.addAll(t.partitions().values());
+    }
+    out.sort(
+        (a, b) ->
+            a.topicId().equals(b.topicId())
+                ? Integer.compare(a.partition(), b.partition())
+                : a.topicId().compareTo(b.topicId()));
+    return out;
+  }
+}

@@ -1,0 +1,181 @@
+package io.logstore.replication.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ControllerLogicTest {
+
+  private static final UUID TOPIC = new UUID(3, 4);
+  private final ControllerLogic logic = new ControllerLogic(false);
+  private MetadataImage image = MetadataImage.EMPTY;
+
+  private void commit(List<MetadataRecord> records) {
+    for (MetadataRecord r : records) {
+      image = image.apply(image.offset() + 1, r);
+    }
+  }
+
+  private void threeBrokersAndATopic(int partitions) {
+    for (int id = 1; id <= 3; id++) {
+      commit(logic.registerBroker(image, id, 100 + id, "127.0.0.1", 9090 + id));
+    }
+    ControllerLogic.Result created = logic.createTopic(image, "t", TOPIC, partitions, 3);
+    assertThat(created.error()).isEqualTo(ReplicationError.NONE);
+    commit(created.records());
+  }
+
+  private PartitionRecord partition(int p) {
+    return image.partition(TOPIC, p).orElseThrow();
+  }
+
+  @Test
+  void shouldSpreadReplicasAndLeadersRoundRobin() {
+    threeBrokersAndATopic(3);
+
+    assertThat(partition(0).replicas()).containsExactly(1, 2, 3);
+    assertThat(partition(1).replicas()).containsExactly(2, 3, 1);
+    assertThat(partition(2).replicas()).containsExactly(3, 1, 2);
+    assertThat(partition(1).leader()).isEqualTo(2);
+    assertThat(partition(1).isr()).containsExactly(2, 3, 1);
+    assertThat(partition(1).leaderEpoch()).isZero();
+  }
+
+  @Test
+  void shouldRefuseAReplicationFactorAboveTheActiveBrokers() {
+    commit(logic.registerBroker(image, 1, 1, "h", 1));
+
+    assertThat(logic.createTopic(image, "t", TOPIC, 1, 2).error())
+        .isEqualTo(ReplicationError.INELIGIBLE_REPLICA);
+  }
+
+  @Test
+  void fencingALeaderElectsTheNextIsrMemberAndBumpsTheEpochs() {
+    // Given partition 0 led by 1 with ISR 1,2,3
+    threeBrokersAndATopic(1);
+
+    // When broker 1 misses its heartbeats
+    commit(logic.fenceBroker(image, 1));
+
+    // Then 2 leads epoch 1 and 1 left the ISR
+    assertThat(image.broker(1).orElseThrow().state()).isEqualTo(BrokerState.FENCED);
+    assertThat(partition(0).leader()).isEqualTo(2);
+    assertThat(partition(0).leaderEpoch()).isEqualTo(1);
+    assertThat(partition(0).partitionEpoch()).isEqualTo(1);
+    assertThat(partition(0).isr()).containsExactly(2, 3);
+  }
+
+  @Test
+  void losingTheWholeIsrTakesThePartitionOfflineUntilTheLastMemberReturns() {
+    // Given the ISR shrank to 1 alone
+    threeBrokersAndATopic(1);
+    commit(logic.fenceBroker(image, 2));
+    commit(logic.fenceBroker(image, 3));
+    assertThat(partition(0).isr()).containsExactly(1);
+
+    // When 1 is fenced too, and 2 comes back (not in the ISR: no unclean election)
+    commit(logic.fenceBroker(image, 1));
+    assertThat(partition(0).leader()).isEqualTo(-1);
+    assertThat(partition(0).isr()).containsExactly(1);
+    commit(logic.registerBroker(image, 2, 500, "h", 2));
+    assertThat(partition(0).leader()).isEqualTo(-1);
+
+    // Then only 1's return brings the partition back, led by 1
+    commit(logic.registerBroker(image, 1, 501, "h", 1));
+    assertThat(partition(0).leader()).isEqualTo(1);
+  }
+
+  @Test
+  void uncleanElectionPicksAnyLiveReplicaWhenEnabled() {
+    ControllerLogic unclean = new ControllerLogic(true);
+    threeBrokersAndATopic(1);
+    commit(unclean.fenceBroker(image, 2));
+    commit(unclean.fenceBroker(image, 3));
+
+    commit(unclean.fenceBroker(image, 1));
+    commit(unclean.registerBroker(image, 3, 700, "h", 3));
+
+    assertThat(partition(0).leader()).isEqualTo(3);
+    assertThat(partition(0).isr()).containsExactly(3);
+  }
+
+  @Test
+  void aRestartedLeaderGetsANewLeaderEpoch() {
+    threeBrokersAndATopic(1);
+
+    commit(logic.registerBroker(image, 1, 999, "h", 1));
+
+    assertThat(partition(0).leader()).isEqualTo(1);
+    assertThat(partition(0).leaderEpoch()).isEqualTo(1);
+  }
+
+  @Test
+  void alterPartitionIsFencedByLeaderAndPartitionEpochsAndRepeatsSucceed() {
+    threeBrokersAndATopic(1);
+    PartitionRecord p = partition(0);
+
+    AlterPartitionResult notLeader = logic.alterPartition(image, 2, TOPIC, 0, 0, 0, List.of(2, 3));
+    AlterPartitionResult staleLeaderEpoch =
+        logic.alterPartition(image, 1, TOPIC, 0, 5, 0, List.of(1, 2));
+    AlterPartitionResult shrink = logic.alterPartition(image, 1, TOPIC, 0, 0, 0, List.of(1, 2));
+    commit(shrink.records());
+    AlterPartitionResult repeat = logic.alterPartition(image, 1, TOPIC, 0, 0, 0, List.of(1, 2));
+    AlterPartitionResult stale = logic.alterPartition(image, 1, TOPIC, 0, 0, 0, List.of(1));
+
+    assertThat(notLeader.error()).isEqualTo(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+    assertThat(staleLeaderEpoch.error()).isEqualTo(ReplicationError.FENCED_LEADER_EPOCH);
+    assertThat(shrink.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(shrink.state().isr()).containsExactly(1, 2);
+    assertThat(shrink.state().partitionEpoch()).isEqualTo(p.partitionEpoch() + 1);
+    assertThat(repeat.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(repeat.records()).isEmpty();
+    assertThat(stale.error()).isEqualTo(ReplicationError.INVALID_UPDATE_VERSION);
+    assertThat(stale.state()).isEqualTo(partition(0));
+  }
+
+  @Test
+  void alterPartitionRefusesToAddAFencedReplica() {
+    threeBrokersAndATopic(1);
+    commit(logic.fenceBroker(image, 3));
+    PartitionRecord p = partition(0);
+
+    AlterPartitionResult expand =
+        logic.alterPartition(
+            image, 1, TOPIC, 0, p.leaderEpoch(), p.partitionEpoch(), List.of(1, 2, 3));
+
+    assertThat(expand.error()).isEqualTo(ReplicationError.INELIGIBLE_REPLICA);
+    assertThat(expand.records()).isEmpty();
+  }
+
+  @Test
+  void controlledShutdownMovesLeadershipAwayAndPreferredElectionBringsItBack() {
+    // Given 1 leads; it asks to shut down
+    threeBrokersAndATopic(1);
+    commit(logic.controlledShutdown(image, 1));
+    assertThat(image.broker(1).orElseThrow().state()).isEqualTo(BrokerState.CONTROLLED_SHUTDOWN);
+    assertThat(partition(0).leader()).isEqualTo(2);
+    assertThat(partition(0).isr()).containsExactly(2, 3);
+
+    // When it restarts and rejoins the ISR (its leader's AlterPartition)
+    commit(logic.registerBroker(image, 1, 200, "h", 1));
+    PartitionRecord p = partition(0);
+    commit(
+        logic
+            .alterPartition(
+                image, 2, TOPIC, 0, p.leaderEpoch(), p.partitionEpoch(), List.of(2, 3, 1))
+            .records());
+
+    // Then a preferred election makes 1 the leader again, and a second one changes nothing
+    commit(logic.electPreferredLeader(image, TOPIC, 0));
+    assertThat(partition(0).leader()).isEqualTo(1);
+    assertThat(logic.electPreferredLeader(image, TOPIC, 0)).isEmpty();
+  }
+}

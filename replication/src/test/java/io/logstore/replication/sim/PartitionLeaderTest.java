@@ -1,0 +1,115 @@
+package io.logstore.replication.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logstore.replication.FetchValidation;
+import io.logstore.replication.PartitionLeader;
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class PartitionLeaderTest {
+
+  private static final UUID TOPIC = new UUID(5, 6);
+  private final SimLog log = new SimLog();
+
+  private PartitionLeader leader(List<Integer> isr) {
+    return new PartitionLeader(
+        1, log, new PartitionRecord(TOPIC, 0, List.of(1, 2, 3), isr, 1, 4, 9), 1_000, 0);
+  }
+
+  private static FetchValidation.Accept accept(FetchValidation v) {
+    assertThat(v).isInstanceOf(FetchValidation.Accept.class);
+    return (FetchValidation.Accept) v;
+  }
+
+  @Test
+  void theHighWatermarkIsTheSlowestIsrMemberAndCountsOnlyTheLeadersFsyncedRecords() {
+    // Given three ISR members and 10 records of which the leader fsynced 6
+    PartitionLeader leader = leader(List.of(1, 2, 3));
+    for (int i = 0; i < 10; i++) {
+      log.appendAsLeader(4, i);
+      if (i == 5) {
+        log.sync();
+      }
+    }
+
+    // When follower 2 fetches at 8 and follower 3 at 3
+    leader.onFollowerFetch(2, 4, 8, 4, 10);
+    leader.onFollowerFetch(3, 4, 3, 4, 10);
+
+    // Then the high watermark is 3; with 3 at 9 it is the leader's durable end, 6
+    assertThat(leader.highWatermark()).isEqualTo(3);
+    leader.onFollowerFetch(3, 4, 9, 4, 20);
+    assertThat(leader.highWatermark()).isEqualTo(6);
+    log.sync();
+    assertThat(leader.maybeAdvanceHighWatermark()).isTrue();
+    assertThat(leader.highWatermark()).isEqualTo(8);
+  }
+
+  @Test
+  void aLaggingFollowerIsProposedForRemovalAfterTheLagTime() {
+    PartitionLeader leader = leader(List.of(1, 2, 3));
+    log.appendAsLeader(4, 1);
+    log.sync();
+    leader.onFollowerFetch(2, 4, 1, 4, 500);
+
+    assertThat(leader.maybeShrinkIsr(900)).isNull();
+    List<Integer> proposed = leader.maybeShrinkIsr(1_001);
+
+    assertThat(proposed).containsExactly(1, 2);
+    assertThat(leader.pendingIsr()).containsExactly(1, 2);
+    assertThat(leader.maybeShrinkIsr(5_000)).as("one change in flight").isNull();
+  }
+
+  @Test
+  void aCaughtUpFollowerIsProposedForTheIsrAndCountsAtOnce() {
+    // Given ISR 1,2 and follower 3 behind
+    PartitionLeader leader = leader(List.of(1, 2));
+    for (int i = 0; i < 4; i++) {
+      log.appendAsLeader(4, i);
+    }
+    log.sync();
+    leader.onFollowerFetch(2, 4, 4, 4, 1);
+    assertThat(leader.highWatermark()).isEqualTo(4);
+
+    // When 3 fetches below the high watermark, then at it
+    FetchValidation.Accept behind = accept(leader.onFollowerFetch(3, 4, 2, 4, 2));
+    FetchValidation.Accept caughtUp = accept(leader.onFollowerFetch(3, 4, 4, 4, 3));
+
+    // Then only the second fetch proposes 1,2,3
+    assertThat(behind.proposedIsr()).isNull();
+    assertThat(caughtUp.proposedIsr()).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void acksAllNeedsMinInsyncReplicasBeforeAndAfterTheAppend() {
+    PartitionLeader leader = leader(List.of(1));
+    log.appendAsLeader(4, 1);
+    log.sync();
+    leader.maybeAdvanceHighWatermark();
+
+    assertThat(leader.checkBeforeAcksAllAppend(2)).isEqualTo(ReplicationError.NOT_ENOUGH_REPLICAS);
+    assertThat(leader.checkBeforeAcksAllAppend(1)).isEqualTo(ReplicationError.NONE);
+    assertThat(leader.acksAllOutcome(1, 2))
+        .isEqualTo(ReplicationError.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+    assertThat(leader.acksAllOutcome(1, 1)).isEqualTo(ReplicationError.NONE);
+    assertThat(leader.acksAllOutcome(2, 1)).as("not yet replicated").isNull();
+  }
+
+  @Test
+  void fetchesWithTheWrongLeaderEpochOrFromStrangersAreRefused() {
+    PartitionLeader leader = leader(List.of(1, 2, 3));
+
+    assertThat(leader.onFollowerFetch(2, 5, 0, -1, 0))
+        .isEqualTo(new FetchValidation.Error(ReplicationError.FENCED_LEADER_EPOCH));
+    assertThat(leader.onFollowerFetch(2, 3, 0, -1, 0))
+        .isEqualTo(new FetchValidation.Error(ReplicationError.UNKNOWN_LEADER_EPOCH));
+    assertThat(leader.onFollowerFetch(7, 4, 0, -1, 0))
+        .isEqualTo(new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER));
+    assertThat(leader.onFollowerFetch(2, 4, 5, -1, 0))
+        .isEqualTo(new FetchValidation.Error(ReplicationError.OFFSET_OUT_OF_RANGE));
+  }
+}

@@ -1,0 +1,850 @@
+package io.logstore.replication.sim;
+
+import io.logstore.replication.FetchValidation;
+import io.logstore.replication.FollowerTruncation;
+import io.logstore.replication.PartitionFollower;
+import io.logstore.replication.PartitionFollower.FetchPosition;
+import io.logstore.replication.PartitionLeader;
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.controller.ControllerLogic;
+import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.sim.SimLog.Entry;
+import io.logstore.storage.EpochEndOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A seeded, single-threaded, deterministic simulation of one partition replicated on three brokers,
+ * with the real {@link PartitionLeader}, {@link PartitionFollower} and {@link ControllerLogic}. The
+ * controller stands for the committed metadata log (the Raft group itself is tested in {@code
+ * RatisMetadataQuorumTest}); brokers learn its state through delayed, droppable messages. Faults:
+ * crashes that lose unsynced writes, network isolation of a broker, controlled shutdowns, message
+ * drops and delays. A client produces with acks=all throughout.
+ *
+ * <p>Invariants, checked after every event that can affect them (all of them run after each step):
+ *
+ * <ol>
+ *   <li>at most one broker appends as leader in any leader epoch;
+ *   <li>a broker's high watermark never moves back (within one run of the process);
+ *   <li>every record acknowledged with acks=all is in the durable log of every member of the
+ *       committed ISR, at its offset (so no election can lose it);
+ *   <li>replicas agree on every offset below their high watermarks.
+ * </ol>
+ *
+ * At the end the faults stop, every broker runs and the network heals: the partition must get a
+ * leader, accept new writes, and hold every acknowledged record.
+ */
+final class Simulation {
+
+  static final int BROKERS = 3;
+  static final int MIN_INSYNC_REPLICAS = 2;
+  static final long REPLICA_LAG_TIME_MAX_MS = 300;
+  static final long SESSION_TIMEOUT_MS = 600;
+  static final UUID TOPIC_ID = new UUID(7, 7);
+
+  /** A broken invariant, with the seed that replays it. */
+  static final class InvariantViolation extends AssertionError {
+    private static final long serialVersionUID = 1L;
+
+    InvariantViolation(String message) {
+      super(message);
+    }
+  }
+
+  private record Event(long timeMs, long seq, String label, Runnable action) {}
+
+  // ------------------------------------------------------------------ messages
+
+  private record Register(int brokerId, long brokerEpoch) {}
+
+  private record Heartbeat(int brokerId, long brokerEpoch) {}
+
+  private record ControlledShutdown(int brokerId, long brokerEpoch) {}
+
+  private record MetadataPush(MetadataImage image) {}
+
+  private record AlterPartitionRequest(
+      int brokerId, int leaderEpoch, int partitionEpoch, List<Integer> isr) {}
+
+  private record AlterPartitionResponse(AlterPartitionResult result) {}
+
+  private record FetchRequest(int replicaId, long generation, FetchPosition position) {}
+
+  private record FetchResponse(
+      long generation,
+      List<Entry> entries,
+      EpochEndOffset diverging,
+      ReplicationError error,
+      long highWatermark) {}
+
+  private record ProduceRequest(long requestId, long value) {}
+
+  private record ProduceResponse(long requestId, ReplicationError error, long offset, long value) {}
+
+  // ------------------------------------------------------------------ world
+
+  private static final int CONTROLLER = 0;
+  private static final int CLIENT = -1;
+
+  private final long seed;
+  private final Random random;
+  private final PriorityQueue<Event> queue =
+      new PriorityQueue<>(
+          (a, b) ->
+              a.timeMs != b.timeMs ? Long.compare(a.timeMs, b.timeMs) : Long.compare(a.seq, b.seq));
+  private final ArrayDeque<String> trace = new ArrayDeque<>();
+  private long seq;
+  private long now;
+  private boolean faultsOn = true;
+  private double dropRate = 0.02;
+
+  private final Controller controller = new Controller();
+  private final Map<Integer, Broker> brokers = new TreeMap<>();
+  private final Client client = new Client();
+  private final Set<Integer> isolated = new HashSet<>();
+
+  // invariant state
+  private final Map<Integer, Integer> leaderOfEpoch = new TreeMap<>();
+  private final TreeMap<Long, Long> acked = new TreeMap<>();
+  private final List<Entry> committed = new ArrayList<>();
+
+  // statistics
+  int crashes;
+  int isolations;
+  int controlledShutdowns;
+  int leaderChanges;
+  int truncations;
+
+  Simulation(long seed) {
+    this.seed = seed;
+    this.random = new Random(seed);
+    for (int id = 1; id <= BROKERS; id++) {
+      brokers.put(id, new Broker(id));
+    }
+  }
+
+  /** Runs {@code faultMs} of faults, then {@code quietMs} healed; throws on a broken invariant. */
+  void run(long faultMs, long quietMs) {
+    for (Broker b : brokers.values()) {
+      at(random.nextInt(20), "start " + b.id, b::start);
+    }
+    every(50, "controller tick", controller::tick);
+    every(100, "controller push", controller::pushAll);
+    every(3, "client", client::tick);
+    at(300, "faults", this::scheduleFault);
+    at(
+        faultMs,
+        "heal",
+        () -> {
+          faultsOn = false;
+          dropRate = 0;
+          isolated.clear();
+          for (Broker b : brokers.values()) {
+            if (!b.alive) {
+              b.start();
+            }
+          }
+        });
+    loop(faultMs + quietMs);
+    finalChecks();
+  }
+
+  long ackedCount() {
+    return acked.size();
+  }
+
+  long committedCount() {
+    return committed.size();
+  }
+
+  private void loop(long untilMs) {
+    while (!queue.isEmpty() && queue.peek().timeMs <= untilMs) {
+      Event e = queue.poll();
+      now = e.timeMs;
+      traceLine(e.label);
+      e.action.run();
+      checkHighWatermarks();
+    }
+  }
+
+  private void finalChecks() {
+    PartitionRecord p = controller.partition();
+    check(p != null, "the topic was never created");
+    check(p.leader() >= 0, "no leader after healing: " + p);
+    Broker leader = brokers.get(p.leader());
+    check(
+        client.successesAfterHeal > 0,
+        "no acks=all produce succeeded after healing; partition " + p);
+    for (Map.Entry<Long, Long> a : acked.entrySet()) {
+      long offset = a.getKey();
+      check(
+          offset < leader.log.durableEndOffset()
+              && leader.log.entry(offset).value() == a.getValue(),
+          "acknowledged record at offset " + offset + " missing on the final leader " + leader.id);
+    }
+    checkAckedOnIsr();
+  }
+
+  // ------------------------------------------------------------------ scheduling
+
+  private void at(long timeMs, String label, Runnable action) {
+    queue.add(new Event(timeMs, seq++, label, action));
+  }
+
+  private void after(long delayMs, String label, Runnable action) {
+    at(now + delayMs, label, action);
+  }
+
+  private void every(long periodMs, String label, Runnable action) {
+    everyWhile(
+        periodMs,
+        label,
+        () -> {
+          action.run();
+          return true;
+        });
+  }
+
+  /** Runs {@code action} every {@code periodMs} for as long as it returns true. */
+  private void everyWhile(long periodMs, String label, BooleanSupplier action) {
+    after(
+        periodMs,
+        label,
+        () -> {
+          if (action.getAsBoolean()) {
+            everyWhile(periodMs, label, action);
+          }
+        });
+  }
+
+  /**
+   * Delivers {@code message} after a random delay unless dropped, isolated or the target is down.
+   */
+  private void send(int from, int to, Object message) {
+    if (isolated.contains(from) || isolated.contains(to) || random.nextDouble() < dropRate) {
+      return;
+    }
+    long delay = 1 + random.nextInt(random.nextInt(20) == 0 ? 60 : 8);
+    long fromEpoch = from > 0 ? brokers.get(from).brokerEpoch : 0;
+    after(
+        delay,
+        message.getClass().getSimpleName() + " " + from + "->" + to,
+        () -> {
+          if (isolated.contains(from) || isolated.contains(to)) {
+            return;
+          }
+          if (from > 0 && brokers.get(from).brokerEpoch != fromEpoch) {
+            return; // a message from a process that has since restarted is gone with it
+          }
+          if (to == CONTROLLER) {
+            controller.receive(message);
+          } else if (to == CLIENT) {
+            client.receive(message);
+          } else if (brokers.get(to).alive) {
+            brokers.get(to).receive(from, message);
+          }
+        });
+  }
+
+  private void scheduleFault() {
+    if (!faultsOn) {
+      return;
+    }
+    long down = brokers.values().stream().filter(b -> !b.alive || isolated.contains(b.id)).count();
+    int pick = 1 + random.nextInt(BROKERS);
+    Broker b = brokers.get(pick);
+    int kind = random.nextInt(10);
+    if (down < (random.nextInt(4) == 0 ? 2 : 1) && b.alive && !isolated.contains(pick)) {
+      if (kind < 4) {
+        crashes++;
+        b.crash();
+        after(200 + random.nextInt(2000), "restart " + pick, b::start);
+      } else if (kind < 7) {
+        isolations++;
+        isolated.add(pick);
+        after(200 + random.nextInt(2500), "reconnect " + pick, () -> isolated.remove(pick));
+      } else {
+        controlledShutdowns++;
+        b.beginControlledShutdown();
+      }
+    }
+    after(200 + random.nextInt(1200), "faults", this::scheduleFault);
+  }
+
+  // ------------------------------------------------------------------ controller
+
+  private final class Controller {
+    private final ControllerLogic logic = new ControllerLogic(false);
+    private MetadataImage image = MetadataImage.EMPTY;
+    private final Map<Integer, Long> lastHeartbeatMs = new TreeMap<>();
+    private boolean topicCreated;
+
+    PartitionRecord partition() {
+      return image.partition(TOPIC_ID, 0).orElse(null);
+    }
+
+    void commit(List<MetadataRecord> records) {
+      if (records.isEmpty()) {
+        return;
+      }
+      PartitionRecord before = partition();
+      for (MetadataRecord r : records) {
+        image = image.apply(image.offset() + 1, r);
+      }
+      PartitionRecord after = partition();
+      if (before != null && after != null && before.leader() != after.leader()) {
+        leaderChanges++;
+      }
+      checkAckedOnIsr();
+      pushAll();
+    }
+
+    void pushAll() {
+      for (int id : brokers.keySet()) {
+        send(CONTROLLER, id, new MetadataPush(image));
+      }
+    }
+
+    void receive(Object message) {
+      if (message instanceof Register r) {
+        lastHeartbeatMs.put(r.brokerId(), now);
+        commit(logic.registerBroker(image, r.brokerId(), r.brokerEpoch(), "sim", r.brokerId()));
+        if (!topicCreated && image.brokers().size() == BROKERS) {
+          topicCreated = true;
+          commit(logic.createTopic(image, "t", TOPIC_ID, 1, BROKERS).records());
+        }
+      } else if (message instanceof Heartbeat h) {
+        BrokerRecord b = image.broker(h.brokerId()).orElse(null);
+        if (b == null || b.brokerEpoch() < h.brokerEpoch()) {
+          // The registration was lost: a heartbeat from a newer process registers it.
+          receive(new Register(h.brokerId(), h.brokerEpoch()));
+          return;
+        }
+        if (b.brokerEpoch() != h.brokerEpoch()) {
+          return;
+        }
+        lastHeartbeatMs.put(h.brokerId(), now);
+        if (b.state() == BrokerState.FENCED) {
+          // Back in touch after isolation: unfence (same process, same log).
+          commit(logic.registerBroker(image, h.brokerId(), h.brokerEpoch(), "sim", h.brokerId()));
+        }
+      } else if (message instanceof ControlledShutdown c) {
+        BrokerRecord b = image.broker(c.brokerId()).orElse(null);
+        if (b != null && b.brokerEpoch() == c.brokerEpoch()) {
+          commit(logic.controlledShutdown(image, c.brokerId()));
+        }
+      } else if (message instanceof AlterPartitionRequest a) {
+        AlterPartitionResult result =
+            logic.alterPartition(
+                image, a.brokerId(), TOPIC_ID, 0, a.leaderEpoch(), a.partitionEpoch(), a.isr());
+        commit(result.records());
+        send(CONTROLLER, a.brokerId(), new AlterPartitionResponse(result));
+      }
+    }
+
+    void tick() {
+      for (BrokerRecord b : List.copyOf(image.brokers().values())) {
+        Long last = lastHeartbeatMs.get(b.brokerId());
+        if (b.state() == BrokerState.ACTIVE && last != null && now - last > SESSION_TIMEOUT_MS) {
+          commit(logic.fenceBroker(image, b.brokerId()));
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ brokers
+
+  private record PendingProduce(long requestId, long offset, long value) {}
+
+  private final class Broker {
+    final int id;
+    final SimLog log = new SimLog();
+    boolean alive;
+    long brokerEpoch;
+    long lastHighWatermark;
+    MetadataImage image = MetadataImage.EMPTY;
+    PartitionLeader leader;
+    PartitionFollower follower;
+    long fetchGeneration;
+    boolean fetchInFlight;
+    boolean leaderSyncScheduled;
+    boolean shuttingDown;
+    final List<PendingProduce> pending = new ArrayList<>();
+
+    Broker(int id) {
+      this.id = id;
+    }
+
+    void start() {
+      if (alive) {
+        return;
+      }
+      alive = true;
+      brokerEpoch = now * 10 + id + 1;
+      lastHighWatermark = log.highWatermark();
+      image = MetadataImage.EMPTY;
+      leader = null;
+      follower = null;
+      shuttingDown = false;
+      send(id, CONTROLLER, new Register(id, brokerEpoch));
+      long epoch = brokerEpoch;
+      everyWhile(
+          100,
+          "heartbeat " + id,
+          () -> {
+            if (alive && brokerEpoch == epoch) {
+              send(id, CONTROLLER, new Heartbeat(id, brokerEpoch));
+              return true;
+            }
+            return false;
+          });
+      everyWhile(
+          50,
+          "isr check " + id,
+          () -> {
+            if (alive && brokerEpoch == epoch) {
+              isrTick();
+              return true;
+            }
+            return false;
+          });
+    }
+
+    void crash() {
+      alive = false;
+      brokerEpoch = -1;
+      leader = null;
+      follower = null;
+      pending.clear();
+      fetchInFlight = false;
+      leaderSyncScheduled = false;
+      log.crash();
+      lastHighWatermark = log.highWatermark();
+    }
+
+    void beginControlledShutdown() {
+      shuttingDown = true;
+      send(id, CONTROLLER, new ControlledShutdown(id, brokerEpoch));
+    }
+
+    void receive(int from, Object message) {
+      if (message instanceof MetadataPush m) {
+        onImage(m.image());
+      } else if (message instanceof FetchRequest f) {
+        onFetch(f);
+      } else if (message instanceof FetchResponse f) {
+        onFetchResponse(f);
+      } else if (message instanceof ProduceRequest p) {
+        onProduce(p);
+      } else if (message instanceof AlterPartitionResponse a) {
+        onAlterPartitionResponse(a.result());
+      }
+    }
+
+    void onImage(MetadataImage newImage) {
+      if (newImage.offset() <= image.offset()) {
+        return;
+      }
+      image = newImage;
+      if (shuttingDown) {
+        BrokerRecord me = image.broker(id).orElse(null);
+        PartitionRecord p = image.partition(TOPIC_ID, 0).orElse(null);
+        if (me != null
+            && me.brokerEpoch() == brokerEpoch
+            && me.state() == BrokerState.CONTROLLED_SHUTDOWN
+            && (p == null || p.leader() != id)) {
+          // Leads nothing any more: flush and stop cleanly, come back later.
+          log.sync();
+          crash();
+          after(300 + random.nextInt(1500), "restart " + id, this::start);
+          return;
+        }
+      }
+      PartitionRecord p = image.partition(TOPIC_ID, 0).orElse(null);
+      if (p == null) {
+        return;
+      }
+      if (p.leader() == id) {
+        if (leader == null || leader.leaderEpoch() != p.leaderEpoch()) {
+          follower = null;
+          failPending(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+          leader = new PartitionLeader(id, log, p, REPLICA_LAG_TIME_MAX_MS, now);
+        } else {
+          leader.onPartitionState(p);
+          afterHighWatermarkChange();
+        }
+        return;
+      }
+      if (leader != null) {
+        leader = null;
+        failPending(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+      }
+      if (p.leader() >= 0 && p.replicas().contains(id)) {
+        if (follower == null || follower.leaderEpoch() != p.leaderEpoch()) {
+          follower = new PartitionFollower(log, p.leader(), p.leaderEpoch());
+          fetchGeneration++;
+          fetchInFlight = false;
+          scheduleFetch(0);
+        }
+      } else {
+        follower = null;
+      }
+    }
+
+    // ---- leader side
+
+    void onProduce(ProduceRequest p) {
+      if (leader == null) {
+        send(id, CLIENT, new ProduceResponse(p.requestId(), notLeader(), -1, p.value()));
+        return;
+      }
+      ReplicationError check = leader.checkBeforeAcksAllAppend(MIN_INSYNC_REPLICAS);
+      if (check != ReplicationError.NONE) {
+        send(id, CLIENT, new ProduceResponse(p.requestId(), check, -1, p.value()));
+        return;
+      }
+      int epoch = leader.leaderEpoch();
+      Integer previous = leaderOfEpoch.putIfAbsent(epoch, id);
+      check(
+          previous == null || previous == id,
+          "two leaders appended in epoch " + epoch + ": " + previous + " and " + id);
+      long offset = log.appendAsLeader(epoch, p.value());
+      pending.add(new PendingProduce(p.requestId(), offset, p.value()));
+      if (!leaderSyncScheduled) {
+        leaderSyncScheduled = true;
+        long incarnation = brokerEpoch;
+        after(
+            1 + random.nextInt(4),
+            "fsync " + id,
+            () -> {
+              if (alive && brokerEpoch == incarnation) {
+                leaderSyncScheduled = false;
+                log.sync();
+                if (leader != null) {
+                  leader.maybeAdvanceHighWatermark();
+                  afterHighWatermarkChange();
+                }
+              }
+            });
+      }
+    }
+
+    ReplicationError notLeader() {
+      return ReplicationError.NOT_LEADER_OR_FOLLOWER;
+    }
+
+    void onFetch(FetchRequest f) {
+      FetchPosition pos = f.position();
+      if (leader == null) {
+        send(
+            id, f.replicaId(), new FetchResponse(f.generation(), List.of(), null, notLeader(), -1));
+        return;
+      }
+      FetchValidation v =
+          leader.onFollowerFetch(
+              f.replicaId(),
+              pos.currentLeaderEpoch(),
+              pos.fetchOffset(),
+              pos.lastFetchedEpoch(),
+              now);
+      if (v instanceof FetchValidation.Accept a) {
+        List<Entry> entries = log.read(pos.fetchOffset(), 1 + random.nextInt(30));
+        send(
+            id,
+            f.replicaId(),
+            new FetchResponse(
+                f.generation(), entries, null, ReplicationError.NONE, a.highWatermark()));
+        if (a.proposedIsr() != null) {
+          sendAlterPartition(a.proposedIsr());
+        }
+        afterHighWatermarkChange();
+      } else if (v instanceof FetchValidation.Diverging d) {
+        send(
+            id,
+            f.replicaId(),
+            new FetchResponse(
+                f.generation(), List.of(), d.divergingEpoch(), ReplicationError.NONE, -1));
+      } else if (v instanceof FetchValidation.Error e) {
+        send(id, f.replicaId(), new FetchResponse(f.generation(), List.of(), null, e.error(), -1));
+      }
+    }
+
+    void isrTick() {
+      if (leader == null) {
+        return;
+      }
+      List<Integer> shrink = leader.maybeShrinkIsr(now);
+      if (shrink != null) {
+        sendAlterPartition(shrink);
+      } else if (leader.pendingIsr() != null && random.nextInt(4) == 0) {
+        sendAlterPartition(leader.pendingIsr()); // resend until answered
+      }
+      leader.maybeAdvanceHighWatermark();
+      afterHighWatermarkChange();
+    }
+
+    void sendAlterPartition(List<Integer> isr) {
+      send(
+          id,
+          CONTROLLER,
+          new AlterPartitionRequest(
+              id, leader.leaderEpoch(), leader.state().partitionEpoch(), isr));
+    }
+
+    void onAlterPartitionResponse(AlterPartitionResult r) {
+      if (leader == null || r.state() == null) {
+        return;
+      }
+      if (r.error() == ReplicationError.NONE) {
+        if (r.state().leaderEpoch() == leader.leaderEpoch() && r.state().leader() == id) {
+          leader.onPartitionState(r.state());
+        }
+      } else {
+        leader.onIsrChangeFailed(r.state().partitionEpoch());
+      }
+      leader.maybeAdvanceHighWatermark();
+      afterHighWatermarkChange();
+    }
+
+    void afterHighWatermarkChange() {
+      checkHighWatermarks();
+      if (leader == null) {
+        return;
+      }
+      List<PendingProduce> done = new ArrayList<>();
+      for (PendingProduce p : pending) {
+        ReplicationError outcome = leader.acksAllOutcome(p.offset() + 1, MIN_INSYNC_REPLICAS);
+        if (outcome != null) {
+          done.add(p);
+          send(id, CLIENT, new ProduceResponse(p.requestId(), outcome, p.offset(), p.value()));
+        }
+      }
+      pending.removeAll(done);
+    }
+
+    void failPending(ReplicationError error) {
+      for (PendingProduce p : pending) {
+        send(id, CLIENT, new ProduceResponse(p.requestId(), error, -1, p.value()));
+      }
+      pending.clear();
+    }
+
+    // ---- follower side
+
+    void scheduleFetch(long delayMs) {
+      long generation = fetchGeneration;
+      long incarnation = brokerEpoch;
+      after(
+          delayMs,
+          "fetch " + id,
+          () -> {
+            if (!alive
+                || brokerEpoch != incarnation
+                || follower == null
+                || generation != fetchGeneration
+                || fetchInFlight) {
+              return;
+            }
+            if (log.durableEndOffset() != log.logEndOffset()) {
+              log.sync(); // a former leader's unsynced tail: fsync before counting it
+            }
+            fetchInFlight = true;
+            send(id, follower.leaderId(), new FetchRequest(id, generation, follower.nextFetch()));
+            // A lost request or answer: fetch again after a timeout.
+            after(
+                150,
+                "fetch timeout " + id,
+                () -> {
+                  if (alive && brokerEpoch == incarnation && generation == fetchGeneration) {
+                    if (fetchInFlight) {
+                      fetchInFlight = false;
+                      fetchGeneration++;
+                      scheduleFetch(0);
+                    }
+                  }
+                });
+          });
+    }
+
+    void onFetchResponse(FetchResponse r) {
+      if (follower == null || r.generation() != fetchGeneration || !fetchInFlight) {
+        return;
+      }
+      fetchInFlight = false;
+      fetchGeneration++;
+      if (r.diverging() != null) {
+        long before = log.logEndOffset();
+        FollowerTruncation t = follower.onDivergingEpoch(r.diverging());
+        if (t.offset() < before) {
+          truncations++;
+          checkAckedOnIsr();
+        }
+        scheduleFetch(0);
+        return;
+      }
+      if (r.error() != ReplicationError.NONE) {
+        scheduleFetch(20);
+        return;
+      }
+      log.appendAsFollower(r.entries());
+      long incarnation = brokerEpoch;
+      long generation = fetchGeneration;
+      after(
+          1 + random.nextInt(4),
+          "follower fsync " + id,
+          () -> {
+            if (!alive || brokerEpoch != incarnation) {
+              return;
+            }
+            log.sync();
+            if (follower != null && generation == fetchGeneration) {
+              follower.onLeaderHighWatermark(r.highWatermark());
+              checkHighWatermarks();
+              scheduleFetch(r.entries().isEmpty() ? 10 : 0);
+            }
+          });
+    }
+  }
+
+  // ------------------------------------------------------------------ client
+
+  private final class Client {
+    private long nextValue = 1;
+    private long nextRequestId = 1;
+    private final Map<Long, Long> outstanding = new TreeMap<>();
+    int successesAfterHeal;
+
+    void tick() {
+      if (outstanding.size() >= 20) {
+        return;
+      }
+      PartitionRecord p = controller.partition();
+      if (p == null || p.leader() < 0) {
+        return;
+      }
+      long requestId = nextRequestId++;
+      long value = nextValue++;
+      outstanding.put(requestId, now);
+      send(CLIENT, p.leader(), new ProduceRequest(requestId, value));
+      after(2000, "produce timeout", () -> outstanding.remove(requestId));
+    }
+
+    void receive(Object message) {
+      if (!(message instanceof ProduceResponse r) || outstanding.remove(r.requestId()) == null) {
+        return;
+      }
+      if (r.error() != ReplicationError.NONE) {
+        return;
+      }
+      Long previous = acked.put(r.offset(), r.value());
+      check(
+          previous == null || previous == r.value(),
+          "offset " + r.offset() + " acknowledged twice: values " + previous + " and " + r.value());
+      if (!faultsOn) {
+        successesAfterHeal++;
+      }
+      PartitionRecord p = controller.partition();
+      for (int member : p.isr()) {
+        checkAckedOn(brokers.get(member), r.offset(), r.value());
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  private void checkHighWatermarks() {
+    for (Broker b : brokers.values()) {
+      long hw = b.log.highWatermark();
+      check(
+          hw >= b.lastHighWatermark,
+          "broker "
+              + b.id
+              + " high watermark moved back from "
+              + b.lastHighWatermark
+              + " to "
+              + hw);
+      for (long o = b.lastHighWatermark; o < hw; o++) {
+        Entry e = b.log.entry(o);
+        if (o < committed.size()) {
+          check(
+              committed.get((int) o).equals(e),
+              "broker "
+                  + b.id
+                  + " has "
+                  + e
+                  + " at offset "
+                  + o
+                  + " below its high watermark,"
+                  + " another replica has "
+                  + committed.get((int) o));
+        } else {
+          committed.add(e);
+        }
+      }
+      b.lastHighWatermark = hw;
+    }
+  }
+
+  private void checkAckedOnIsr() {
+    PartitionRecord p = controller.partition();
+    if (p == null) {
+      return;
+    }
+    for (int member : p.isr()) {
+      for (Map.Entry<Long, Long> a : acked.entrySet()) {
+        checkAckedOn(brokers.get(member), a.getKey(), a.getValue());
+      }
+    }
+  }
+
+  private void checkAckedOn(Broker b, long offset, long value) {
+    check(
+        offset < b.log.durableEndOffset() && b.log.entry(offset).value() == value,
+        "acknowledged record "
+            + value
+            + " at offset "
+            + offset
+            + " is not durable on ISR member "
+            + b.id
+            + " (durable end "
+            + b.log.durableEndOffset()
+            + ")");
+  }
+
+  private void check(boolean condition, String message) {
+    if (!condition) {
+      throw new InvariantViolation(
+          "seed "
+              + seed
+              + " at "
+              + now
+              + " ms: "
+              + message
+              + "\nreplay: mvn -pl replication test -Dtest=ReplicationSimulationTest -Dsim.seed="
+              + seed
+              + "\nlast events:\n"
+              + String.join("\n", trace));
+    }
+  }
+
+  private void traceLine(String label) {
+    trace.addLast(now + " " + label);
+    if (trace.size() > 60) {
+      trace.removeFirst();
+    }
+  }
+}
