@@ -165,7 +165,9 @@ final class Report {
 
   /** Issue 6's targets, each with the measured ratio or value. */
   private static void targets(StringBuilder out, BenchOptions options, Results results) {
-    out.append("\n## Issue 6 targets\n\n| target | measured | met |\n|---|---|---|\n");
+    out.append(
+        "\n## Issue 6 targets\n\nProfiles of the targets not met: [performance.md]"
+            + "(performance.md).\n\n| target | measured | met |\n|---|---|---|\n");
     for (ProduceCase c : PRODUCE_CASES) {
       Figure f = c.figure("records/s", "rec/s", true);
       target(
