@@ -17,8 +17,19 @@ public enum ReplicationError {
   NOT_ENOUGH_REPLICAS,
   /** Appended and replicated to the ISR, but the ISR shrank below min.insync.replicas. */
   NOT_ENOUGH_REPLICAS_AFTER_APPEND,
+  /** acks=all: the high watermark did not reach the records within the request timeout. */
+  REQUEST_TIMED_OUT,
   /** AlterPartition from a broker that is not the partition's current leader or epoch. */
   INVALID_UPDATE_VERSION,
   /** AlterPartition naming a replica that is not assigned or not an active broker. */
-  INELIGIBLE_REPLICA
+  INELIGIBLE_REPLICA,
+  /** CreateTopics: a replication factor above the number of active brokers. */
+  INVALID_REPLICATION_FACTOR,
+  TOPIC_ALREADY_EXISTS,
+  UNKNOWN_TOPIC_ID,
+  UNKNOWN_TOPIC_OR_PARTITION,
+  /** ElectLeaders: the preferred replica already leads. */
+  ELECTION_NOT_NEEDED,
+  /** ElectLeaders: the preferred replica is not in the ISR or not active. */
+  PREFERRED_LEADER_NOT_AVAILABLE
 }

@@ -2,11 +2,21 @@ package io.logstore.replication.controller;
 
 import io.logstore.replication.ReplicationError;
 import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
+import io.logstore.replication.metadata.ControllerCommand.AlterPartition;
+import io.logstore.replication.metadata.ControllerCommand.ControlledShutdown;
+import io.logstore.replication.metadata.ControllerCommand.CreateTopic;
+import io.logstore.replication.metadata.ControllerCommand.DeleteTopic;
+import io.logstore.replication.metadata.ControllerCommand.ElectPreferredLeader;
+import io.logstore.replication.metadata.ControllerCommand.FenceBroker;
+import io.logstore.replication.metadata.ControllerCommand.RegisterBroker;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataImage.TopicImage;
 import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -184,7 +194,10 @@ public final class ControllerLogic {
     }
     active.sort(null);
     if (replicationFactor > active.size()) {
-      return Result.error(ReplicationError.INELIGIBLE_REPLICA);
+      return Result.error(ReplicationError.INVALID_REPLICATION_FACTOR);
+    }
+    if (image.topic(name).isPresent() || image.topic(topicId).isPresent()) {
+      return Result.error(ReplicationError.TOPIC_ALREADY_EXISTS);
     }
     List<MetadataRecord> out = new ArrayList<>();
     out.add(new TopicRecord(name, topicId));
@@ -213,6 +226,63 @@ public final class ControllerLogic {
       return List.of();
     }
     return List.of(p.withLeader(preferred, p.isr()));
+  }
+
+  /**
+   * Decides {@code command} against {@code image}: the records to commit and the answer. Pure and
+   * deterministic, so every voter applying the same command at the same log position decides alike.
+   */
+  public CommandOutcome execute(MetadataImage image, ControllerCommand command) {
+    if (command instanceof RegisterBroker r) {
+      return ok(registerBroker(image, r.brokerId(), r.brokerEpoch(), r.host(), r.port()), null);
+    }
+    if (command instanceof FenceBroker f) {
+      BrokerRecord b = image.broker(f.brokerId()).orElse(null);
+      boolean current = b != null && b.brokerEpoch() == f.brokerEpoch();
+      return ok(current ? fenceBroker(image, f.brokerId()) : List.of(), null);
+    }
+    if (command instanceof ControlledShutdown c) {
+      BrokerRecord b = image.broker(c.brokerId()).orElse(null);
+      boolean current = b != null && b.brokerEpoch() == c.brokerEpoch();
+      return ok(current ? controlledShutdown(image, c.brokerId()) : List.of(), null);
+    }
+    if (command instanceof AlterPartition a) {
+      AlterPartitionResult r =
+          alterPartition(
+              image,
+              a.brokerId(),
+              a.topicId(),
+              a.partition(),
+              a.leaderEpoch(),
+              a.partitionEpoch(),
+              a.newIsr());
+      return new CommandOutcome(r.records(), r.error(), r.state());
+    }
+    if (command instanceof CreateTopic c) {
+      Result r = createTopic(image, c.name(), c.topicId(), c.partitions(), c.replicationFactor());
+      return new CommandOutcome(r.records(), r.error(), null);
+    }
+    if (command instanceof DeleteTopic d) {
+      return image.topic(d.topicId()).isPresent()
+          ? ok(List.of(new RemoveTopicRecord(d.topicId())), null)
+          : new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_ID, null);
+    }
+    ElectPreferredLeader e = (ElectPreferredLeader) command;
+    PartitionRecord p = image.partition(e.topicId(), e.partition()).orElse(null);
+    if (p == null) {
+      return new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_OR_PARTITION, null);
+    }
+    if (p.leader() == p.replicas().get(0)) {
+      return new CommandOutcome(List.of(), ReplicationError.ELECTION_NOT_NEEDED, p);
+    }
+    List<MetadataRecord> records = electPreferredLeader(image, e.topicId(), e.partition());
+    return records.isEmpty()
+        ? new CommandOutcome(List.of(), ReplicationError.PREFERRED_LEADER_NOT_AVAILABLE, p)
+        : ok(records, (PartitionRecord) records.get(0));
+  }
+
+  private static CommandOutcome ok(List<MetadataRecord> records, PartitionRecord state) {
+    return new CommandOutcome(records, ReplicationError.NONE, state);
   }
 
   /** Every partition: those led by {@code brokerId} get a new leader; it leaves every ISR. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The replicated cluster metadata log as the rest of LogStore sees it. The production
@@ -30,6 +31,22 @@ public interface MetadataQuorum extends AutoCloseable {
    * NotControllerException} when this node is not the leader, or with the Raft failure.
    */
   CompletableFuture<MetadataImage> submit(List<MetadataRecord> records);
+
+  /**
+   * Commits {@code command} to the metadata log from any node (the request goes to the Raft
+   * leader); the controller logic decides it when it is applied. Completes with the decision once
+   * it is applied on this node too.
+   */
+  CompletableFuture<CommandOutcome> execute(ControllerCommand command);
+
+  /**
+   * Sends {@code request} to the current Raft leader's query handler (not logged; for heartbeats)
+   * and completes with its answer. Follows leader changes.
+   */
+  CompletableFuture<byte[]> queryController(byte[] request);
+
+  /** Installs the handler that answers {@link #queryController} requests while this node leads. */
+  void setControllerQueryHandler(Function<byte[], byte[]> handler);
 
   /** The latest image applied on this node. */
   MetadataImage image();

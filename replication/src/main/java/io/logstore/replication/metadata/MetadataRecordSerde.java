@@ -1,5 +1,6 @@
 package io.logstore.replication.metadata;
 
+import io.logstore.replication.ReplicationError;
 import io.logstore.replication.metadata.MetadataImage.TopicImage;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
@@ -30,7 +31,8 @@ import java.util.zip.CRC32C;
  *   <tr><td>version</td><td>int16</td><td>format version, {@value #VERSION}</td></tr>
  *   <tr><td>crc</td><td>uint32</td><td>CRC-32C of every byte after this field (kind, length,
  *       payload)</td></tr>
- *   <tr><td>kind</td><td>int8</td><td>1 = record batch (log entry), 2 = image (snapshot)</td></tr>
+ *   <tr><td>kind</td><td>int8</td><td>1 = record batch (log entry), 2 = image (snapshot), 3 =
+ *       controller command (log entry), 4 = command outcome (reply to the submitter)</td></tr>
  *   <tr><td>length</td><td>int32</td><td>payload bytes; the header plus payload is the whole
  *       buffer</td></tr>
  *   <tr><td>payload</td><td>length bytes</td><td>below</td></tr>
@@ -53,6 +55,14 @@ import java.util.zip.CRC32C;
  *   <tr><td>4 RemoveTopicRecord</td><td>topicId uuid</td></tr>
  *   <tr><td>5 TopicConfigRecord</td><td>topicName string, key string, value string (null =
  *       removed)</td></tr>
+ *   <tr><td>command payload</td><td>type int8, then: 1 RegisterBroker (brokerId int32,
+ *       brokerEpoch int64, host string, port int32); 2 FenceBroker and 3 ControlledShutdown
+ *       (brokerId int32, brokerEpoch int64); 4 AlterPartition (brokerId int32, topicId uuid,
+ *       partition int32, leaderEpoch int32, partitionEpoch int32, newIsr int32[]); 5 CreateTopic
+ *       (name string, topicId uuid, partitions int32, replicationFactor int32); 6 DeleteTopic
+ *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32)</td></tr>
+ *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
+ *       PartitionRecord body if hasState is 1, count int32, then count records</td></tr>
  *   <tr><td>image payload</td><td>offset int64; brokers: map of BrokerRecord bodies; topics: map of
  *       (name string, topicId uuid, partitions: map of PartitionRecord bodies, configs: map of (key
  *       string, value string)); topicIdsByName: map of (name string, topicId uuid);
@@ -70,6 +80,16 @@ public final class MetadataRecordSerde {
   private static final int CRC_COVERED_FROM = 10;
   private static final byte KIND_RECORDS = 1;
   private static final byte KIND_IMAGE = 2;
+  private static final byte KIND_COMMAND = 3;
+  private static final byte KIND_OUTCOME = 4;
+
+  private static final byte COMMAND_REGISTER_BROKER = 1;
+  private static final byte COMMAND_FENCE_BROKER = 2;
+  private static final byte COMMAND_CONTROLLED_SHUTDOWN = 3;
+  private static final byte COMMAND_ALTER_PARTITION = 4;
+  private static final byte COMMAND_CREATE_TOPIC = 5;
+  private static final byte COMMAND_DELETE_TOPIC = 6;
+  private static final byte COMMAND_ELECT_PREFERRED = 7;
 
   private static final byte TYPE_BROKER = 1;
   private static final byte TYPE_TOPIC = 2;
@@ -105,6 +125,136 @@ public final class MetadataRecordSerde {
       return List.copyOf(records);
     } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
       throw new CorruptMetadataException("record batch does not parse: " + e, e);
+    }
+  }
+
+  /** Whether a log entry (header already written by this class) holds a controller command. */
+  public static boolean isCommand(ByteBuffer buf) {
+    return buf.remaining() >= HEADER_BYTES
+        && buf.getInt(buf.position()) == MAGIC
+        && buf.get(buf.position() + CRC_COVERED_FROM) == KIND_COMMAND;
+  }
+
+  /** Encodes one log entry holding a controller command. */
+  public static byte[] encodeCommand(ControllerCommand command) {
+    Writer w = new Writer();
+    w.header(KIND_COMMAND);
+    if (command instanceof ControllerCommand.RegisterBroker c) {
+      w.int8(COMMAND_REGISTER_BROKER);
+      w.int32(c.brokerId());
+      w.int64(c.brokerEpoch());
+      w.string(c.host());
+      w.int32(c.port());
+    } else if (command instanceof ControllerCommand.FenceBroker c) {
+      w.int8(COMMAND_FENCE_BROKER);
+      w.int32(c.brokerId());
+      w.int64(c.brokerEpoch());
+    } else if (command instanceof ControllerCommand.ControlledShutdown c) {
+      w.int8(COMMAND_CONTROLLED_SHUTDOWN);
+      w.int32(c.brokerId());
+      w.int64(c.brokerEpoch());
+    } else if (command instanceof ControllerCommand.AlterPartition c) {
+      w.int8(COMMAND_ALTER_PARTITION);
+      w.int32(c.brokerId());
+      w.uuid(c.topicId());
+      w.int32(c.partition());
+      w.int32(c.leaderEpoch());
+      w.int32(c.partitionEpoch());
+      w.int32List(c.newIsr());
+    } else if (command instanceof ControllerCommand.CreateTopic c) {
+      w.int8(COMMAND_CREATE_TOPIC);
+      w.string(c.name());
+      w.uuid(c.topicId());
+      w.int32(c.partitions());
+      w.int32(c.replicationFactor());
+    } else if (command instanceof ControllerCommand.DeleteTopic c) {
+      w.int8(COMMAND_DELETE_TOPIC);
+      w.uuid(c.topicId());
+    } else if (command instanceof ControllerCommand.ElectPreferredLeader c) {
+      w.int8(COMMAND_ELECT_PREFERRED);
+      w.uuid(c.topicId());
+      w.int32(c.partition());
+    } else {
+      throw new IllegalStateException("unknown command " + command.getClass());
+    }
+    return w.finish();
+  }
+
+  /** Decodes a log entry encoded by {@link #encodeCommand}. */
+  public static ControllerCommand decodeCommand(ByteBuffer buf) throws CorruptMetadataException {
+    Reader r = open(buf, KIND_COMMAND);
+    try {
+      byte type = r.int8();
+      ControllerCommand command;
+      switch (type) {
+        case COMMAND_REGISTER_BROKER:
+          command =
+              new ControllerCommand.RegisterBroker(r.int32(), r.int64(), r.string(), r.int32());
+          break;
+        case COMMAND_FENCE_BROKER:
+          command = new ControllerCommand.FenceBroker(r.int32(), r.int64());
+          break;
+        case COMMAND_CONTROLLED_SHUTDOWN:
+          command = new ControllerCommand.ControlledShutdown(r.int32(), r.int64());
+          break;
+        case COMMAND_ALTER_PARTITION:
+          command =
+              new ControllerCommand.AlterPartition(
+                  r.int32(), r.uuid(), r.int32(), r.int32(), r.int32(), r.int32List());
+          break;
+        case COMMAND_CREATE_TOPIC:
+          command = new ControllerCommand.CreateTopic(r.string(), r.uuid(), r.int32(), r.int32());
+          break;
+        case COMMAND_DELETE_TOPIC:
+          command = new ControllerCommand.DeleteTopic(r.uuid());
+          break;
+        case COMMAND_ELECT_PREFERRED:
+          command = new ControllerCommand.ElectPreferredLeader(r.uuid(), r.int32());
+          break;
+        default:
+          throw new IllegalArgumentException("unknown command type " + type);
+      }
+      r.requireEnd();
+      return command;
+    } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+      throw new CorruptMetadataException("command does not parse: " + e, e);
+    }
+  }
+
+  /**
+   * Encodes a command's outcome as the reply to its submitter: the error name, then whether a
+   * partition state follows and that state, then the records.
+   */
+  public static byte[] encodeOutcome(CommandOutcome outcome) {
+    Writer w = new Writer();
+    w.header(KIND_OUTCOME);
+    w.string(outcome.error().name());
+    w.int8((byte) (outcome.state() == null ? 0 : 1));
+    if (outcome.state() != null) {
+      writePartition(w, outcome.state());
+    }
+    w.int32(outcome.records().size());
+    for (MetadataRecord record : outcome.records()) {
+      writeRecord(w, record);
+    }
+    return w.finish();
+  }
+
+  /** Decodes a reply encoded by {@link #encodeOutcome}. */
+  public static CommandOutcome decodeOutcome(ByteBuffer buf) throws CorruptMetadataException {
+    Reader r = open(buf, KIND_OUTCOME);
+    try {
+      ReplicationError error = ReplicationError.valueOf(r.string());
+      PartitionRecord state = r.int8() == 0 ? null : readPartition(r);
+      int count = r.count();
+      List<MetadataRecord> records = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        records.add(readRecord(r));
+      }
+      r.requireEnd();
+      return new CommandOutcome(records, error, state);
+    } catch (BufferUnderflowException | IllegalArgumentException | NullPointerException e) {
+      throw new CorruptMetadataException("command outcome does not parse: " + e, e);
     }
   }
 

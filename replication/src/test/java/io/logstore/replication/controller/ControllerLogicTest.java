@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.logstore.replication.ReplicationError;
 import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
 import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
@@ -54,7 +56,7 @@ class ControllerLogicTest {
     commit(logic.registerBroker(image, 1, 1, "h", 1));
 
     assertThat(logic.createTopic(image, "t", TOPIC, 1, 2).error())
-        .isEqualTo(ReplicationError.INELIGIBLE_REPLICA);
+        .isEqualTo(ReplicationError.INVALID_REPLICATION_FACTOR);
   }
 
   @Test
@@ -177,5 +179,28 @@ class ControllerLogicTest {
     commit(logic.electPreferredLeader(image, TOPIC, 0));
     assertThat(partition(0).leader()).isEqualTo(1);
     assertThat(logic.electPreferredLeader(image, TOPIC, 0)).isEmpty();
+  }
+
+  @Test
+  void commandsCarryTheirRegistrationEpochAndElectionsAnswerLikeKafka() {
+    threeBrokersAndATopic(1);
+
+    CommandOutcome staleFence = logic.execute(image, new ControllerCommand.FenceBroker(1, 999));
+    CommandOutcome notNeeded =
+        logic.execute(image, new ControllerCommand.ElectPreferredLeader(TOPIC, 0));
+    CommandOutcome unknown =
+        logic.execute(image, new ControllerCommand.ElectPreferredLeader(new UUID(0, 1), 0));
+    commit(logic.execute(image, new ControllerCommand.FenceBroker(1, 101)).records());
+    CommandOutcome unavailable =
+        logic.execute(image, new ControllerCommand.ElectPreferredLeader(TOPIC, 0));
+    CommandOutcome deleted = logic.execute(image, new ControllerCommand.DeleteTopic(TOPIC));
+
+    assertThat(staleFence.records()).as("an older registration is not fenced").isEmpty();
+    assertThat(notNeeded.error()).isEqualTo(ReplicationError.ELECTION_NOT_NEEDED);
+    assertThat(unknown.error()).isEqualTo(ReplicationError.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(image.broker(1).orElseThrow().state()).isEqualTo(BrokerState.FENCED);
+    assertThat(unavailable.error()).isEqualTo(ReplicationError.PREFERRED_LEADER_NOT_AVAILABLE);
+    assertThat(deleted.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(deleted.records()).hasSize(1);
   }
 }

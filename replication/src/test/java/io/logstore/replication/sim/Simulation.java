@@ -1,10 +1,13 @@
 package io.logstore.replication.sim;
 
+import io.logstore.replication.AcksAllPurgatory;
 import io.logstore.replication.FetchValidation;
 import io.logstore.replication.FollowerTruncation;
 import io.logstore.replication.PartitionFollower;
 import io.logstore.replication.PartitionFollower.FetchPosition;
 import io.logstore.replication.PartitionLeader;
+import io.logstore.replication.PartitionReplica;
+import io.logstore.replication.PartitionReplica.Transition;
 import io.logstore.replication.ReplicationError;
 import io.logstore.replication.controller.ControllerLogic;
 import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
@@ -370,6 +373,9 @@ final class Simulation {
 
   private record PendingProduce(long requestId, long offset, long value) {}
 
+  /** How long an acks=all produce may wait for the high watermark (the client gives up at 2 s). */
+  private static final long PRODUCE_TIMEOUT_MS = 1_500;
+
   private final class Broker {
     final int id;
     final SimLog log = new SimLog();
@@ -377,16 +383,16 @@ final class Simulation {
     long brokerEpoch;
     long lastHighWatermark;
     MetadataImage image = MetadataImage.EMPTY;
-    PartitionLeader leader;
-    PartitionFollower follower;
+    final PartitionReplica replica;
+    final AcksAllPurgatory<PendingProduce> purgatory = new AcksAllPurgatory<>(1_000);
     long fetchGeneration;
     boolean fetchInFlight;
     boolean leaderSyncScheduled;
     boolean shuttingDown;
-    final List<PendingProduce> pending = new ArrayList<>();
 
     Broker(int id) {
       this.id = id;
+      this.replica = new PartitionReplica(id, log, REPLICA_LAG_TIME_MAX_MS);
     }
 
     void start() {
@@ -397,8 +403,7 @@ final class Simulation {
       brokerEpoch = now * 10 + id + 1;
       lastHighWatermark = log.highWatermark();
       image = MetadataImage.EMPTY;
-      leader = null;
-      follower = null;
+      replica.onStopped();
       shuttingDown = false;
       send(id, CONTROLLER, new Register(id, brokerEpoch));
       long epoch = brokerEpoch;
@@ -427,9 +432,8 @@ final class Simulation {
     void crash() {
       alive = false;
       brokerEpoch = -1;
-      leader = null;
-      follower = null;
-      pending.clear();
+      replica.onStopped();
+      purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER); // gone with the process
       fetchInFlight = false;
       leaderSyncScheduled = false;
       log.crash();
@@ -478,36 +482,23 @@ final class Simulation {
       if (p == null) {
         return;
       }
-      if (p.leader() == id) {
-        if (leader == null || leader.leaderEpoch() != p.leaderEpoch()) {
-          follower = null;
-          failPending(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-          leader = new PartitionLeader(id, log, p, REPLICA_LAG_TIME_MAX_MS, now);
-        } else {
-          leader.onPartitionState(p);
-          afterHighWatermarkChange();
-        }
-        return;
-      }
-      if (leader != null) {
-        leader = null;
+      Transition t = replica.onPartitionState(p, now);
+      if (t.lostLeadership()) {
         failPending(ReplicationError.NOT_LEADER_OR_FOLLOWER);
       }
-      if (p.leader() >= 0 && p.replicas().contains(id)) {
-        if (follower == null || follower.leaderEpoch() != p.leaderEpoch()) {
-          follower = new PartitionFollower(log, p.leader(), p.leaderEpoch());
-          fetchGeneration++;
-          fetchInFlight = false;
-          scheduleFetch(0);
-        }
-      } else {
-        follower = null;
+      if (t.changed() && t.to() instanceof PartitionReplica.Following) {
+        fetchGeneration++;
+        fetchInFlight = false;
+        scheduleFetch(0);
+      } else if (!t.changed() && replica.leader() != null) {
+        afterHighWatermarkChange();
       }
     }
 
     // ---- leader side
 
     void onProduce(ProduceRequest p) {
+      PartitionLeader leader = replica.leader();
       if (leader == null) {
         send(id, CLIENT, new ProduceResponse(p.requestId(), notLeader(), -1, p.value()));
         return;
@@ -523,7 +514,13 @@ final class Simulation {
           previous == null || previous == id,
           "two leaders appended in epoch " + epoch + ": " + previous + " and " + id);
       long offset = log.appendAsLeader(epoch, p.value());
-      pending.add(new PendingProduce(p.requestId(), offset, p.value()));
+      PendingProduce waiting = new PendingProduce(p.requestId(), offset, p.value());
+      if (!purgatory.park(offset + 1, now + PRODUCE_TIMEOUT_MS, waiting)) {
+        send(
+            id,
+            CLIENT,
+            new ProduceResponse(p.requestId(), ReplicationError.REQUEST_TIMED_OUT, -1, 0));
+      }
       if (!leaderSyncScheduled) {
         leaderSyncScheduled = true;
         long incarnation = brokerEpoch;
@@ -534,8 +531,8 @@ final class Simulation {
               if (alive && brokerEpoch == incarnation) {
                 leaderSyncScheduled = false;
                 log.sync();
-                if (leader != null) {
-                  leader.maybeAdvanceHighWatermark();
+                if (replica.leader() != null) {
+                  replica.leader().maybeAdvanceHighWatermark();
                   afterHighWatermarkChange();
                 }
               }
@@ -549,6 +546,7 @@ final class Simulation {
 
     void onFetch(FetchRequest f) {
       FetchPosition pos = f.position();
+      PartitionLeader leader = replica.leader();
       if (leader == null) {
         send(
             id, f.replicaId(), new FetchResponse(f.generation(), List.of(), null, notLeader(), -1));
@@ -584,6 +582,7 @@ final class Simulation {
     }
 
     void isrTick() {
+      PartitionLeader leader = replica.leader();
       if (leader == null) {
         return;
       }
@@ -598,6 +597,7 @@ final class Simulation {
     }
 
     void sendAlterPartition(List<Integer> isr) {
+      PartitionLeader leader = replica.leader();
       send(
           id,
           CONTROLLER,
@@ -606,6 +606,7 @@ final class Simulation {
     }
 
     void onAlterPartitionResponse(AlterPartitionResult r) {
+      PartitionLeader leader = replica.leader();
       if (leader == null || r.state() == null) {
         return;
       }
@@ -622,25 +623,21 @@ final class Simulation {
 
     void afterHighWatermarkChange() {
       checkHighWatermarks();
+      PartitionLeader leader = replica.leader();
       if (leader == null) {
         return;
       }
-      List<PendingProduce> done = new ArrayList<>();
-      for (PendingProduce p : pending) {
-        ReplicationError outcome = leader.acksAllOutcome(p.offset() + 1, MIN_INSYNC_REPLICAS);
-        if (outcome != null) {
-          done.add(p);
-          send(id, CLIENT, new ProduceResponse(p.requestId(), outcome, p.offset(), p.value()));
-        }
+      for (AcksAllPurgatory.Completion<PendingProduce> c :
+          purgatory.poll(leader, MIN_INSYNC_REPLICAS, now)) {
+        PendingProduce p = c.request();
+        send(id, CLIENT, new ProduceResponse(p.requestId(), c.error(), p.offset(), p.value()));
       }
-      pending.removeAll(done);
     }
 
     void failPending(ReplicationError error) {
-      for (PendingProduce p : pending) {
-        send(id, CLIENT, new ProduceResponse(p.requestId(), error, -1, p.value()));
+      for (AcksAllPurgatory.Completion<PendingProduce> c : purgatory.failAll(error)) {
+        send(id, CLIENT, new ProduceResponse(c.request().requestId(), error, -1, 0));
       }
-      pending.clear();
     }
 
     // ---- follower side
@@ -652,6 +649,7 @@ final class Simulation {
           delayMs,
           "fetch " + id,
           () -> {
+            PartitionFollower follower = replica.follower();
             if (!alive
                 || brokerEpoch != incarnation
                 || follower == null
@@ -681,6 +679,7 @@ final class Simulation {
     }
 
     void onFetchResponse(FetchResponse r) {
+      PartitionFollower follower = replica.follower();
       if (follower == null || r.generation() != fetchGeneration || !fetchInFlight) {
         return;
       }
@@ -711,8 +710,9 @@ final class Simulation {
               return;
             }
             log.sync();
-            if (follower != null && generation == fetchGeneration) {
-              follower.onLeaderHighWatermark(r.highWatermark());
+            PartitionFollower current = replica.follower();
+            if (current != null && generation == fetchGeneration) {
+              current.onLeaderHighWatermark(r.highWatermark());
               checkHighWatermarks();
               scheduleFetch(r.entries().isEmpty() ? 10 : 0);
             }

@@ -1,5 +1,7 @@
 package io.logstore.replication.metadata.ratis;
 
+import io.logstore.replication.controller.ControllerLogic;
+import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.CorruptMetadataException;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -51,6 +54,8 @@ final class MetadataStateMachine extends BaseStateMachine {
 
   private final int nodeId;
   private final ListenerDispatcher listeners;
+  private final ControllerLogic logic;
+  private volatile Function<byte[], byte[]> queryHandler;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
 
   private volatile MetadataImage image = MetadataImage.EMPTY;
@@ -63,9 +68,33 @@ final class MetadataStateMachine extends BaseStateMachine {
 
   private boolean closed;
 
-  MetadataStateMachine(int nodeId, ListenerDispatcher listeners) {
+  MetadataStateMachine(int nodeId, ListenerDispatcher listeners, ControllerLogic logic) {
     this.nodeId = nodeId;
     this.listeners = listeners;
+    this.logic = logic;
+  }
+
+  void setQueryHandler(Function<byte[], byte[]> handler) {
+    this.queryHandler = handler;
+  }
+
+  /** A read-only request (heartbeat) on the leader: answered by the installed handler. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    Function<byte[], byte[]> handler = queryHandler;
+    if (handler == null) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("node " + nodeId + " has no controller query handler"));
+    }
+    ByteBuffer in = request.getContent().asReadOnlyByteBuffer();
+    byte[] bytes = new byte[in.remaining()];
+    in.get(bytes);
+    try {
+      return CompletableFuture.completedFuture(
+          Message.valueOf(ByteBuffer.wrap(handler.apply(bytes))));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   MetadataImage image() {
@@ -110,11 +139,17 @@ final class MetadataStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
+    ByteBuffer data = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
     List<MetadataRecord> records;
+    CommandOutcome outcome = null;
     try {
-      records =
-          MetadataRecordSerde.decodeRecords(
-              entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer());
+      if (MetadataRecordSerde.isCommand(data)) {
+        // Decided here, against the image at this log position, alike on every voter.
+        outcome = logic.execute(image, MetadataRecordSerde.decodeCommand(data));
+        records = outcome.records();
+      } else {
+        records = MetadataRecordSerde.decodeRecords(data);
+      }
     } catch (CorruptMetadataException e) {
       // Ratis checksums its log, so an entry that does not decode means a bug or a foreign
       // writer; applying around it would silently diverge from the other voters.
@@ -127,8 +162,10 @@ final class MetadataStateMachine extends BaseStateMachine {
     }
     updateLastAppliedTermIndex(entry.getTerm(), index);
     publish(next, index);
-    return CompletableFuture.completedFuture(
-        Message.valueOf(ByteBuffer.allocate(Long.BYTES).putLong(0, index)));
+    byte[] answer = outcome == null ? new byte[0] : MetadataRecordSerde.encodeOutcome(outcome);
+    ByteBuffer reply = ByteBuffer.allocate(Long.BYTES + answer.length);
+    reply.putLong(index).put(answer).flip();
+    return CompletableFuture.completedFuture(Message.valueOf(reply));
   }
 
   @Override

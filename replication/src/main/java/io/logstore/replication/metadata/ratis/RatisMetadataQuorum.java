@@ -1,5 +1,9 @@
 package io.logstore.replication.metadata.ratis;
 
+import io.logstore.replication.controller.ControllerLogic;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
+import io.logstore.replication.metadata.CorruptMetadataException;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataQuorum;
 import io.logstore.replication.metadata.MetadataRecord;
@@ -21,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -78,6 +83,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
   private static final SizeInBytes PREALLOCATED_SIZE = SizeInBytes.valueOf("64KB");
   private static final int SNAPSHOTS_RETAINED = 2;
   private static final int CLIENT_RETRIES = 10;
+  private static final int FORWARDING_RETRIES = 100;
   private static final TimeDuration CLIENT_RETRY_SLEEP =
       TimeDuration.valueOf(100, TimeUnit.MILLISECONDS);
 
@@ -90,6 +96,9 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
   private final RaftServer.Division division;
   private final RaftClient client;
 
+  /** Follows the Raft leader wherever it is: commands and heartbeats from any node. */
+  private final RaftClient forwardingClient;
+
   private RatisMetadataQuorum(
       RatisMetadataConfig config,
       RaftPeerId selfId,
@@ -98,7 +107,8 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
       MetadataStateMachine stateMachine,
       RaftServer server,
       RaftServer.Division division,
-      RaftClient client) {
+      RaftClient client,
+      RaftClient forwardingClient) {
     this.config = config;
     this.selfId = selfId;
     this.nodeIdsByPeer = nodeIdsByPeer;
@@ -107,6 +117,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     this.server = server;
     this.division = division;
     this.client = client;
+    this.forwardingClient = forwardingClient;
   }
 
   /**
@@ -115,6 +126,15 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
    * before a leader is elected.
    */
   public static RatisMetadataQuorum start(RatisMetadataConfig config) throws IOException {
+    return start(config, new ControllerLogic(false));
+  }
+
+  /**
+   * As {@link #start(RatisMetadataConfig)}, deciding controller commands with {@code logic} (every
+   * voter must use the same settings, e.g. unclean leader election).
+   */
+  public static RatisMetadataQuorum start(RatisMetadataConfig config, ControllerLogic logic)
+      throws IOException {
     RaftGroup group = group(config);
     RaftPeerId selfId = peerId(config.nodeId());
     Map<RaftPeerId, Integer> nodeIdsByPeer = new HashMap<>();
@@ -124,9 +144,10 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         Files.isDirectory(config.storageDir().resolve(group.getGroupId().getUuid().toString()));
     ListenerDispatcher listeners =
         new ListenerDispatcher(config.nodeId(), config.listenerQueueCapacity());
-    MetadataStateMachine stateMachine = new MetadataStateMachine(config.nodeId(), listeners);
+    MetadataStateMachine stateMachine = new MetadataStateMachine(config.nodeId(), listeners, logic);
     RaftServer server = null;
     RaftClient client = null;
+    RaftClient forwardingClient = null;
     try {
       server =
           RaftServer.newBuilder()
@@ -145,6 +166,12 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
               .setProperties(clientProperties(config))
               .setRetryPolicy(retryPolicy())
               .build();
+      forwardingClient =
+          RaftClient.newBuilder()
+              .setRaftGroup(group)
+              .setProperties(clientProperties(config))
+              .setRetryPolicy(forwardingRetryPolicy())
+              .build();
       RaftServer.Division division = server.getDivision(group.getGroupId());
       LOG.info(
           "metadata quorum started nodeId={} voters={} groupId={} recovered={}",
@@ -160,8 +187,16 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
           stateMachine,
           server,
           division,
-          client);
+          client,
+          forwardingClient);
     } catch (IOException | RuntimeException e) {
+      if (forwardingClient != null) {
+        try {
+          forwardingClient.close();
+        } catch (IOException closeFailure) {
+          e.addSuppressed(closeFailure);
+        }
+      }
       closeQuietlyOnFailedStart(client, server, listeners, e);
       throw e;
     }
@@ -229,6 +264,81 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
   }
 
   @Override
+  public CompletableFuture<CommandOutcome> execute(ControllerCommand command) {
+    byte[] entry = MetadataRecordSerde.encodeCommand(command);
+    if (entry.length > config.maxEntryBytes()) {
+      return CompletableFuture.failedFuture(
+          new IllegalArgumentException(
+              "command of "
+                  + entry.length
+                  + " bytes exceeds maxEntryBytes "
+                  + config.maxEntryBytes()));
+    }
+    CompletableFuture<CommandOutcome> result = new CompletableFuture<>();
+    forwardingClient
+        .async()
+        .send(Message.valueOf(ByteBuffer.wrap(entry)))
+        .whenComplete(
+            (reply, error) -> {
+              if (error != null) {
+                result.completeExceptionally(translate(error));
+                return;
+              }
+              if (!reply.isSuccess()) {
+                result.completeExceptionally(translate(reply.getException()));
+                return;
+              }
+              ByteBuffer content = reply.getMessage().getContent().asReadOnlyByteBuffer();
+              long index = content.getLong(content.position());
+              CommandOutcome outcome;
+              try {
+                outcome =
+                    MetadataRecordSerde.decodeOutcome(
+                        content.position(content.position() + Long.BYTES).slice());
+              } catch (CorruptMetadataException e) {
+                result.completeExceptionally(e);
+                return;
+              }
+              stateMachine
+                  .awaitApplied(index)
+                  .whenComplete(
+                      (image, e) -> {
+                        if (e != null) {
+                          result.completeExceptionally(e);
+                        } else {
+                          result.complete(outcome);
+                        }
+                      });
+            });
+    return result;
+  }
+
+  @Override
+  public CompletableFuture<byte[]> queryController(byte[] request) {
+    return forwardingClient
+        .async()
+        .sendReadOnly(Message.valueOf(ByteBuffer.wrap(request)))
+        .handle(
+            (reply, error) -> {
+              if (error != null) {
+                throw new CompletionException(translate(error));
+              }
+              if (!reply.isSuccess()) {
+                throw new CompletionException(translate(reply.getException()));
+              }
+              ByteBuffer content = reply.getMessage().getContent().asReadOnlyByteBuffer();
+              byte[] bytes = new byte[content.remaining()];
+              content.get(bytes);
+              return bytes;
+            });
+  }
+
+  @Override
+  public void setControllerQueryHandler(Function<byte[], byte[]> handler) {
+    stateMachine.setQueryHandler(handler);
+  }
+
+  @Override
   public MetadataImage image() {
     return stateMachine.image();
   }
@@ -255,6 +365,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
   @Override
   public void close() {
     List<Exception> failures = new ArrayList<>();
+    closeCollecting(forwardingClient::close, failures);
     closeCollecting(client::close, failures);
     closeCollecting(server::close, failures);
     closeCollecting(listeners::close, failures);
@@ -383,6 +494,15 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
         .setDefaultPolicy(
             RetryPolicies.retryUpToMaximumCountWithFixedSleep(CLIENT_RETRIES, CLIENT_RETRY_SLEEP))
         .build();
+  }
+
+  /**
+   * For commands and heartbeats from any node: follows "not leader" answers to the leader and
+   * retries through elections, for up to about 10 s.
+   */
+  private static RetryPolicy forwardingRetryPolicy() {
+    return RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+        FORWARDING_RETRIES, CLIENT_RETRY_SLEEP);
   }
 
   private static TimeDuration duration(Duration d) {

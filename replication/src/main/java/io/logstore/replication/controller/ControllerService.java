@@ -1,0 +1,159 @@
+package io.logstore.replication.controller;
+
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataQuorum;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller's live part, running on every metadata-quorum node and acting only while that node
+ * is the Raft leader: it answers broker heartbeats, fences a broker it has not heard from for
+ * {@code broker.session.timeout.ms}, and unfences a fenced broker that is heard from again. The
+ * decisions themselves are {@link ControllerCommand}s, decided by {@link ControllerLogic} when the
+ * metadata log applies them, so a new leader never acts on a stale image.
+ *
+ * <p>A newly elected leader gives every broker a full session timeout before fencing it (it has not
+ * seen their heartbeats yet), as Kafka's controller does after a failover.
+ *
+ * <p>Threading: heartbeats arrive on Ratis's request threads (they only write the concurrent
+ * heartbeat map); the timer thread {@code logstore-controller-<nodeId>} runs {@link #tick}; the
+ * commands complete on Ratis client threads.
+ */
+public final class ControllerService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerService.class);
+
+  /** Heartbeat request: brokerId int32, brokerEpoch int64. Answer: state int8 (BrokerState). */
+  private static final int HEARTBEAT_BYTES = Integer.BYTES + Long.BYTES;
+
+  private final MetadataQuorum quorum;
+  private final long sessionTimeoutMs;
+  private final LongSupplier clockMs;
+  private final ScheduledExecutorService timer;
+  private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
+  private final Set<Integer> commandsInFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean leading;
+
+  private ControllerService(
+      MetadataQuorum quorum, long sessionTimeoutMs, LongSupplier clockMs, long tickMs) {
+    this.quorum = quorum;
+    this.sessionTimeoutMs = sessionTimeoutMs;
+    this.clockMs = clockMs;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "logstore-controller-" + quorum.nodeId());
+              t.setDaemon(true);
+              return t;
+            });
+    quorum.setControllerQueryHandler(this::onQuery);
+    timer.scheduleWithFixedDelay(this::tickSafely, tickMs, tickMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the service on this quorum node; it acts whenever the node leads. */
+  public static ControllerService start(
+      MetadataQuorum quorum, long sessionTimeoutMs, LongSupplier clockMs, long tickMs) {
+    return new ControllerService(quorum, sessionTimeoutMs, clockMs, tickMs);
+  }
+
+  /**
+   * A broker's heartbeat to the current controller, from any node; completes with the state the
+   * controller's image holds for that registration (FENCED also for an unknown or older one).
+   */
+  public static CompletableFuture<BrokerState> heartbeat(
+      MetadataQuorum quorum, int brokerId, long brokerEpoch) {
+    byte[] request =
+        ByteBuffer.allocate(HEARTBEAT_BYTES).putInt(brokerId).putLong(brokerEpoch).array();
+    return quorum.queryController(request).thenApply(answer -> BrokerState.values()[answer[0]]);
+  }
+
+  private byte[] onQuery(byte[] request) {
+    if (request.length != HEARTBEAT_BYTES) {
+      throw new IllegalArgumentException("not a heartbeat: " + request.length + " bytes");
+    }
+    ByteBuffer buf = ByteBuffer.wrap(request);
+    int brokerId = buf.getInt();
+    long brokerEpoch = buf.getLong();
+    MetadataImage image = quorum.image();
+    BrokerRecord b = image.broker(brokerId).orElse(null);
+    BrokerState state = BrokerState.FENCED;
+    if (b != null && b.brokerEpoch() == brokerEpoch) {
+      lastHeartbeatMs.put(brokerId, clockMs.getAsLong());
+      state = b.state();
+      if (b.state() == BrokerState.FENCED) {
+        // Heard from again with the same registration (it was cut off, not restarted).
+        submitOnce(
+            brokerId,
+            new ControllerCommand.RegisterBroker(brokerId, brokerEpoch, b.host(), b.port()));
+      }
+    }
+    return new byte[] {(byte) state.ordinal()};
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.error("controller tick failed nodeId={}", quorum.nodeId(), e);
+    }
+  }
+
+  /** Fences the ACTIVE brokers whose session expired; a no-op unless this node leads. */
+  void tick() {
+    boolean leader = quorum.isController();
+    long now = clockMs.getAsLong();
+    if (!leader) {
+      leading = false;
+      return;
+    }
+    MetadataImage image = quorum.image();
+    if (!leading) {
+      leading = true;
+      lastHeartbeatMs.clear();
+      LOG.info("controller active nodeId={} brokers={}", quorum.nodeId(), image.brokers().keySet());
+    }
+    for (BrokerRecord b : image.brokers().values()) {
+      Long last = lastHeartbeatMs.putIfAbsent(b.brokerId(), now);
+      if (b.state() == BrokerState.ACTIVE && last != null && now - last > sessionTimeoutMs) {
+        LOG.info(
+            "fencing broker brokerId={} brokerEpoch={} silentMs={}",
+            b.brokerId(),
+            b.brokerEpoch(),
+            now - last);
+        submitOnce(b.brokerId(), new ControllerCommand.FenceBroker(b.brokerId(), b.brokerEpoch()));
+      }
+    }
+  }
+
+  private void submitOnce(int brokerId, ControllerCommand command) {
+    if (!commandsInFlight.add(brokerId)) {
+      return;
+    }
+    CompletableFuture<CommandOutcome> done = quorum.execute(command);
+    done.whenComplete(
+        (outcome, error) -> {
+          commandsInFlight.remove(brokerId);
+          if (error != null) {
+            LOG.warn("controller command failed command={}", command, error);
+          }
+        });
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    quorum.setControllerQueryHandler(null);
+  }
+}

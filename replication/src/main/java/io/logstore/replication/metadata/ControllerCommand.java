@@ -1,0 +1,68 @@
+package io.logstore.replication.metadata;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A request to the controller, committed to the metadata log as it is and decided when it is
+ * applied: every voter runs the same {@code ControllerLogic} against the same image at the same log
+ * position, so a decision can never be based on a stale image (a new Raft leader that has not yet
+ * applied its predecessor's entries decides nothing by itself). The decision's records are applied
+ * right after; the submitter gets the {@link CommandOutcome}.
+ */
+public sealed interface ControllerCommand {
+
+  /** A broker process started (new {@code brokerEpoch}), or a fenced one is heard from again. */
+  record RegisterBroker(int brokerId, long brokerEpoch, String host, int port)
+      implements ControllerCommand {
+    public RegisterBroker {
+      Objects.requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * The controller stopped hearing from {@code brokerId} for the session timeout; ignored unless
+   * that registration ({@code brokerEpoch}) is still the current one and ACTIVE.
+   */
+  record FenceBroker(int brokerId, long brokerEpoch) implements ControllerCommand {}
+
+  /** The broker wants to stop: move its leaderships away first. */
+  record ControlledShutdown(int brokerId, long brokerEpoch) implements ControllerCommand {}
+
+  /** A partition leader's ISR change (Kafka's AlterPartition). */
+  record AlterPartition(
+      int brokerId,
+      UUID topicId,
+      int partition,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> newIsr)
+      implements ControllerCommand {
+    public AlterPartition {
+      Objects.requireNonNull(topicId, "topicId");
+      newIsr = List.copyOf(newIsr);
+    }
+  }
+
+  record CreateTopic(String name, UUID topicId, int partitions, int replicationFactor)
+      implements ControllerCommand {
+    public CreateTopic {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(topicId, "topicId");
+    }
+  }
+
+  record DeleteTopic(UUID topicId) implements ControllerCommand {
+    public DeleteTopic {
+      Objects.requireNonNull(topicId, "topicId");
+    }
+  }
+
+  /** ElectLeaders, PREFERRED, for one partition. */
+  record ElectPreferredLeader(UUID topicId, int partition) implements ControllerCommand {
+    public ElectPreferredLeader {
+      Objects.requireNonNull(topicId, "topicId");
+    }
+  }
+}
