@@ -112,4 +112,35 @@ class PartitionLeaderTest {
     assertThat(leader.onFollowerFetch(2, 4, 5, -1, 0))
         .isEqualTo(new FetchValidation.Error(ReplicationError.OFFSET_OUT_OF_RANGE));
   }
+
+  @Test
+  void aRefusedExpansionKeepsCountingWhileTheControllerIsAhead() {
+    // Given ISR 1,2 (partition epoch 9) and follower 3 caught up: the leader proposes 1,2,3
+    PartitionLeader leader = leader(List.of(1, 2));
+    log.appendAsLeader(4, 1);
+    log.sync();
+    leader.onFollowerFetch(2, 4, 1, 4, 1);
+    FetchValidation.Accept expand = accept(leader.onFollowerFetch(3, 4, 1, 4, 2));
+    assertThat(expand.proposedIsr()).containsExactly(1, 2, 3);
+
+    // When the controller refuses a resend while holding partition epoch 11 (it may have
+    // committed the expansion and then changed the ISR again)
+    leader.onIsrChangeFailed(11);
+    log.appendAsLeader(4, 2);
+    log.sync();
+    leader.onFollowerFetch(2, 4, 2, 4, 3);
+
+    // Then follower 3 still counts: the high watermark waits for it
+    assertThat(leader.pendingIsr()).containsExactly(1, 2, 3);
+    assertThat(leader.highWatermark()).isEqualTo(1);
+    leader.onFollowerFetch(3, 4, 2, 4, 4);
+    assertThat(leader.highWatermark()).isEqualTo(2);
+
+    // And a refusal at the epoch the leader knows is final
+    PartitionLeader other = new PartitionLeader(1, new SimLog(), leader.state(), 1_000, 0);
+    other.maybeShrinkIsr(5_000);
+    assertThat(other.pendingIsr()).isNotNull();
+    other.onIsrChangeFailed(9);
+    assertThat(other.pendingIsr()).isNull();
+  }
 }

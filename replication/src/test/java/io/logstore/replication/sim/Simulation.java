@@ -54,7 +54,7 @@ import java.util.function.BooleanSupplier;
 final class Simulation {
 
   static final int BROKERS = 3;
-  static final int MIN_INSYNC_REPLICAS = 2;
+  static final int DEFAULT_MIN_INSYNC_REPLICAS = 2;
   static final long REPLICA_LAG_TIME_MAX_MS = 300;
   static final long SESSION_TIMEOUT_MS = 600;
   static final UUID TOPIC_ID = new UUID(7, 7);
@@ -131,9 +131,23 @@ final class Simulation {
   int controlledShutdowns;
   int leaderChanges;
   int truncations;
+  int uncleanElections;
+
+  private final boolean forceUncleanElections;
+  private final int minInSyncReplicas = DEFAULT_MIN_INSYNC_REPLICAS;
 
   Simulation(long seed) {
+    this(seed, false);
+  }
+
+  /**
+   * With {@code forceUncleanElections}, the controller also hands leadership to an out-of-sync
+   * replica from time to time (what unclean leader election does when the ISR is gone, here made
+   * frequent): losing acknowledged records is then expected, and the invariants must say so.
+   */
+  Simulation(long seed, boolean forceUncleanElections) {
     this.seed = seed;
+    this.forceUncleanElections = forceUncleanElections;
     this.random = new Random(seed);
     for (int id = 1; id <= BROKERS; id++) {
       brokers.put(id, new Broker(id));
@@ -271,7 +285,8 @@ final class Simulation {
     int pick = 1 + random.nextInt(BROKERS);
     Broker b = brokers.get(pick);
     int kind = random.nextInt(10);
-    if (down < (random.nextInt(4) == 0 ? 2 : 1) && b.alive && !isolated.contains(pick)) {
+    int maxDown = random.nextInt(4) == 0 ? 2 : 1;
+    if (down < maxDown && b.alive && !isolated.contains(pick)) {
       if (kind < 4) {
         crashes++;
         b.crash();
@@ -311,9 +326,26 @@ final class Simulation {
       PartitionRecord after = partition();
       if (before != null && after != null && before.leader() != after.leader()) {
         leaderChanges++;
+        if (after.leader() >= 0 && !before.isr().contains(after.leader())) {
+          uncleanElections++;
+        }
       }
       checkAckedOnIsr();
       pushAll();
+    }
+
+    private void electAnOutOfSyncReplica() {
+      PartitionRecord p = partition();
+      if (p == null) {
+        return;
+      }
+      for (int replica : p.replicas()) {
+        BrokerRecord b = image.broker(replica).orElse(null);
+        if (!p.isr().contains(replica) && b != null && b.state() == BrokerState.ACTIVE) {
+          commit(List.of(p.withLeader(replica, List.of(replica))));
+          return;
+        }
+      }
     }
 
     void pushAll() {
@@ -360,6 +392,9 @@ final class Simulation {
     }
 
     void tick() {
+      if (forceUncleanElections && faultsOn && random.nextInt(10) == 0) {
+        electAnOutOfSyncReplica();
+      }
       for (BrokerRecord b : List.copyOf(image.brokers().values())) {
         Long last = lastHeartbeatMs.get(b.brokerId());
         if (b.state() == BrokerState.ACTIVE && last != null && now - last > SESSION_TIMEOUT_MS) {
@@ -503,7 +538,7 @@ final class Simulation {
         send(id, CLIENT, new ProduceResponse(p.requestId(), notLeader(), -1, p.value()));
         return;
       }
-      ReplicationError check = leader.checkBeforeAcksAllAppend(MIN_INSYNC_REPLICAS);
+      ReplicationError check = leader.checkBeforeAcksAllAppend(minInSyncReplicas);
       if (check != ReplicationError.NONE) {
         send(id, CLIENT, new ProduceResponse(p.requestId(), check, -1, p.value()));
         return;
@@ -628,7 +663,7 @@ final class Simulation {
         return;
       }
       for (AcksAllPurgatory.Completion<PendingProduce> c :
-          purgatory.poll(leader, MIN_INSYNC_REPLICAS, now)) {
+          purgatory.poll(leader, minInSyncReplicas, now)) {
         PendingProduce p = c.request();
         send(id, CLIENT, new ProduceResponse(p.requestId(), c.error(), p.offset(), p.value()));
       }
