@@ -1,5 +1,6 @@
 package io.logstore.broker;
 
+import io.logstore.broker.cluster.ClusterNode;
 import io.logstore.broker.config.BrokerConfig;
 import io.logstore.broker.dispatch.Dispatcher;
 import io.logstore.broker.dispatch.HandlerRegistry;
@@ -52,6 +53,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,7 @@ public final class Broker implements AutoCloseable {
   private LogManager logManager;
   private GroupCoordinator groupCoordinator;
   private KafkaServer server;
+  private ClusterNode clusterNode;
 
   /** Runs admin requests that create, delete or fsync files, off the event loops. */
   private ExecutorService adminExecutor;
@@ -219,6 +222,24 @@ public final class Broker implements AutoCloseable {
           new BrokerIdentity(
               meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
     }
+    Map<Integer, InetSocketAddress> voters = config.controllerQuorumVoters();
+    if (!voters.isEmpty()) {
+      try {
+        clusterNode =
+            ClusterNode.start(
+                meta.nodeId(),
+                voters,
+                dataDir,
+                advertised,
+                config.brokerSessionTimeoutMs(),
+                config.brokerHeartbeatIntervalMs(),
+                config.uncleanLeaderElectionEnable(),
+                clock);
+      } catch (IOException | RuntimeException e) {
+        throw new BrokerStartupException(
+            "Cannot start the metadata quorum voter for " + voters + ": " + e.getMessage(), e);
+      }
+    }
     state = state.transitionTo(BrokerState.RUNNING);
     log.info(
         "LogStore broker node.id={} cluster.id={} started on {} with data in {}",
@@ -252,6 +273,11 @@ public final class Broker implements AutoCloseable {
     return false;
   }
 
+  /** This broker's cluster membership, or null for a single node. */
+  public synchronized ClusterNode clusterNode() {
+    return clusterNode;
+  }
+
   public synchronized InetSocketAddress boundAddress() {
     return boundAddress;
   }
@@ -266,6 +292,9 @@ public final class Broker implements AutoCloseable {
       return;
     }
     state = state.transitionTo(BrokerState.STOPPING);
+    if (clusterNode != null) {
+      clusterNode.close(); // controlled shutdown first, while clients can still be answered
+    }
     if (server != null) {
       server.close();
     }

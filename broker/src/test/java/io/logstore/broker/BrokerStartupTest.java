@@ -1,5 +1,6 @@
 package io.logstore.broker;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ class BrokerStartupTest {
   void shouldRefuseADataDirectoryInUseByAnotherBroker() throws Exception {
     // Given a running broker on a data directory
     try (TestBroker running = TestBroker.start(first, Map.of())) {
+      assertThat(running.port()).isPositive();
       // When a second broker starts on the same directory, Then it fails saying why
       assertThatThrownBy(() -> TestBroker.start(first, Map.of()).close())
           .isInstanceOf(BrokerStartupException.class)

@@ -26,6 +26,10 @@ final class TestBroker implements AutoCloseable {
     return "127.0.0.1:" + broker.boundAddress().getPort();
   }
 
+  Broker broker() {
+    return broker;
+  }
+
   int port() {
     return broker.boundAddress().getPort();
   }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -30,6 +31,10 @@ public final class BrokerConfig {
   public static final String NODE_ID = "node.id";
   public static final String BROKER_ID = "broker.id";
   public static final String LISTENERS = "listeners";
+  public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+  public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+  public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+  public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
   public static final String ADVERTISED_LISTENERS = "advertised.listeners";
   public static final String LOG_DIRS = "log.dirs";
   public static final String LOG_DIR = "log.dir";
@@ -100,6 +105,39 @@ public final class BrokerConfig {
     return new ConfigDef()
         .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "This broker's id.")
         .define(BROKER_ID, Type.INT, null, Importance.LOW, "Synonym of node.id (older Kafka name).")
+        .define(
+            CONTROLLER_QUORUM_VOTERS,
+            Type.STRING,
+            "",
+            Importance.HIGH,
+            "The cluster's metadata quorum, id@host:port,... (an Apache Ratis Raft group; this"
+                + " node.id must be one of them; the port is the Raft port, not the Kafka"
+                + " listener). Empty: a single node without a quorum. Experimental: brokers form"
+                + " the quorum and register, heartbeat and shut down through it (see"
+                + " docs/replication.md); topics and records are not replicated yet and clients"
+                + " still see each broker on its own.")
+        .define(
+            BROKER_SESSION_TIMEOUT_MS,
+            Type.INT,
+            9000,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "With a quorum: a broker the controller has not heard from for this long is fenced.")
+        .define(
+            BROKER_HEARTBEAT_INTERVAL_MS,
+            Type.INT,
+            2000,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "With a quorum: how often a broker heartbeats to the controller.")
+        .define(
+            UNCLEAN_LEADER_ELECTION_ENABLE,
+            Type.BOOLEAN,
+            false,
+            Importance.MEDIUM,
+            "With a quorum: whether a replica outside the ISR may lead when no ISR member is"
+                + " available (may lose acknowledged records). Cluster-wide: every voter must"
+                + " agree.")
         .define(
             LISTENERS,
             Type.STRING,
@@ -394,6 +432,7 @@ public final class BrokerConfig {
     }
     BrokerConfig config = new BrokerConfig(new Values(definition(), props));
     config.listenerAddress(); // validate eagerly
+    config.controllerQuorumVoters();
     return config;
   }
 
@@ -426,6 +465,54 @@ public final class BrokerConfig {
     return legacy != null && !values.originals().containsKey(NODE_ID)
         ? legacy
         : values.getInt(NODE_ID);
+  }
+
+  /**
+   * The metadata quorum's voters by node id, from {@code controller.quorum.voters}; empty for a
+   * single node. This node must be a voter.
+   */
+  public Map<Integer, InetSocketAddress> controllerQuorumVoters() {
+    String raw = values.getString(CONTROLLER_QUORUM_VOTERS).trim();
+    Map<Integer, InetSocketAddress> voters = new TreeMap<>();
+    if (raw.isEmpty()) {
+      return voters;
+    }
+    for (String entry : raw.split(",")) {
+      String e = entry.trim();
+      int at = e.indexOf('@');
+      int colon = e.lastIndexOf(':');
+      if (at <= 0 || colon <= at + 1 || colon == e.length() - 1) {
+        throw new ConfigException(
+            CONTROLLER_QUORUM_VOTERS, raw, "expected id@host:port,..., got '" + e + "'");
+      }
+      try {
+        int id = Integer.parseInt(e.substring(0, at));
+        int port = Integer.parseInt(e.substring(colon + 1));
+        if (id < 0 || port <= 0 || port > 65_535 || voters.containsKey(id)) {
+          throw new NumberFormatException("bad id or port");
+        }
+        voters.put(id, InetSocketAddress.createUnresolved(e.substring(at + 1, colon), port));
+      } catch (NumberFormatException ex) {
+        throw new ConfigException(CONTROLLER_QUORUM_VOTERS, raw, "bad id or port in '" + e + "'");
+      }
+    }
+    if (!voters.containsKey(nodeId())) {
+      throw new ConfigException(
+          CONTROLLER_QUORUM_VOTERS, raw, "node.id " + nodeId() + " is not one of the voters");
+    }
+    return voters;
+  }
+
+  public int brokerSessionTimeoutMs() {
+    return values.getInt(BROKER_SESSION_TIMEOUT_MS);
+  }
+
+  public int brokerHeartbeatIntervalMs() {
+    return values.getInt(BROKER_HEARTBEAT_INTERVAL_MS);
+  }
+
+  public boolean uncleanLeaderElectionEnable() {
+    return values.getBoolean(UNCLEAN_LEADER_ELECTION_ENABLE);
   }
 
   public InetSocketAddress listenerAddress() {

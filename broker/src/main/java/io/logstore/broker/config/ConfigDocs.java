@@ -58,13 +58,14 @@ public final class ConfigDocs {
     out.append("\n## Not supported\n\n")
         .append("Kafka configs LogStore does not accept (startup fails naming them, or")
         .append(" INVALID_CONFIG): security and SASL/SSL listeners (one PLAINTEXT listener only),")
-        .append(" several log directories, KRaft controller settings (`process.roles`,")
-        .append(" `controller.quorum.voters`; replication arrives with its own issue),")
+        .append(" several log directories, KRaft role settings (`process.roles`,")
+        .append(" `controller.listener.names`: every LogStore node is a broker and, with")
+        .append(" `controller.quorum.voters`, a metadata-quorum voter),")
         .append(" transactions (`transaction.*`), quotas, tiered storage (`remote.*`),")
         .append(" `preallocate`, `segment.jitter.ms`, `message.downconversion.enable`,")
         .append(" `follower.replication.throttled.replicas` and")
-        .append(" `leader.replication.throttled.replicas`, `unclean.leader.election.enable`")
-        .append(" (single broker), `message.timestamp.before.max.ms` and")
+        .append(" `leader.replication.throttled.replicas`, `unclean.leader.election.enable` as a")
+        .append(" topic config (it is a broker config here), `message.timestamp.before.max.ms` and")
         .append(" `message.timestamp.after.max.ms`, `create.topic.policy.class.name` and")
         .append(" `alter.config.policy.class.name` (so POLICY_VIOLATION is never returned).\n");
     return out.toString();

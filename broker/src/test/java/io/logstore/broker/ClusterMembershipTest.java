@@ -1,0 +1,161 @@
+package io.logstore.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.logstore.broker.cluster.ClusterNode;
+import io.logstore.broker.config.BrokerConfig;
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three brokers with {@code controller.quorum.voters} form the metadata quorum and register; a
+ * controlled shutdown and a restart show in every broker's metadata.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class ClusterMembershipTest {
+  private static final Duration AWAIT = Duration.ofSeconds(30);
+
+  @TempDir Path tmp;
+  private final Map<Integer, TestBroker> brokers = new TreeMap<>();
+  private String voters;
+
+  @AfterEach
+  void stopAll() {
+    brokers.values().forEach(TestBroker::close);
+  }
+
+  @Test
+  void threeBrokersRegisterAndAControlledShutdownAndRestartShowEverywhere() throws Exception {
+    // Given three brokers configured with the same voters
+    voters = voters(3);
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+
+    // Then each registers and every node's metadata holds all three, ACTIVE
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(
+            () -> {
+              for (TestBroker b : brokers.values()) {
+                assertThat(activeBrokers(b)).containsExactly(1, 2, 3);
+              }
+            });
+    long firstEpoch = node(3).brokerEpoch();
+    assertThat(image(1).broker(3).orElseThrow().port())
+        .as("the advertised Kafka port, not the Raft port")
+        .isEqualTo(brokers.get(3).port());
+
+    // When broker 3 stops (controlled shutdown) and the others keep the quorum
+    brokers.remove(3).close();
+
+    // Then the others see it in CONTROLLED_SHUTDOWN
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(
+            () ->
+                assertThat(image(1).broker(3).orElseThrow().state())
+                    .isEqualTo(BrokerState.CONTROLLED_SHUTDOWN));
+
+    // And when it starts again from its data directory it registers with a newer epoch
+    start(3);
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(
+            () -> {
+              BrokerRecord again = image(2).broker(3).orElseThrow();
+              assertThat(again.state()).isEqualTo(BrokerState.ACTIVE);
+              assertThat(again.brokerEpoch()).isGreaterThan(firstEpoch);
+            });
+  }
+
+  @Test
+  void aSingleNodeHasNoQuorumAndBadVotersAreRefused() throws Exception {
+    try (TestBroker single = TestBroker.start(tmp.resolve("single"), Map.of())) {
+      assertThat(single.broker().clusterNode()).isNull();
+    }
+    assertThatThrownBy(
+            () ->
+                BrokerConfig.parse(
+                    Map.of(BrokerConfig.CONTROLLER_QUORUM_VOTERS, "1@127.0.0.1:9093,2@bad")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("id@host:port");
+    assertThatThrownBy(
+            () ->
+                BrokerConfig.parse(
+                    Map.of(
+                        BrokerConfig.NODE_ID,
+                        "5",
+                        BrokerConfig.CONTROLLER_QUORUM_VOTERS,
+                        "1@127.0.0.1:9093")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("node.id 5 is not one of the voters");
+  }
+
+  private void start(int id) throws Exception {
+    brokers.put(
+        id,
+        TestBroker.start(
+            tmp.resolve("broker-" + id),
+            Map.of(
+                BrokerConfig.NODE_ID,
+                Integer.toString(id),
+                BrokerConfig.CONTROLLER_QUORUM_VOTERS,
+                voters,
+                BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS,
+                "200",
+                BrokerConfig.BROKER_SESSION_TIMEOUT_MS,
+                "3000")));
+  }
+
+  private ClusterNode node(int id) {
+    return brokers.get(id).broker().clusterNode();
+  }
+
+  private MetadataImage image(int id) {
+    return node(id).image();
+  }
+
+  private static List<Integer> activeBrokers(TestBroker b) {
+    List<Integer> out = new ArrayList<>();
+    for (BrokerRecord r : new TreeMap<>(b.broker().clusterNode().image().brokers()).values()) {
+      if (r.state() == BrokerState.ACTIVE) {
+        out.add(r.brokerId());
+      }
+    }
+    return out;
+  }
+
+  private static String voters(int count) throws IOException {
+    StringJoiner j = new StringJoiner(",");
+    List<ServerSocket> sockets = new ArrayList<>();
+    for (int id = 1; id <= count; id++) {
+      ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      sockets.add(s);
+      j.add(id + "@127.0.0.1:" + s.getLocalPort());
+    }
+    for (ServerSocket s : sockets) {
+      s.close();
+    }
+    return j.toString();
+  }
+}
