@@ -76,7 +76,9 @@ public final class Broker implements AutoCloseable {
   private LogManager logManager;
   private GroupCoordinator groupCoordinator;
   private KafkaServer server;
-  private ClusterNode clusterNode;
+
+  /** Volatile: read by handlers on event loops without the broker's lock. */
+  private volatile ClusterNode clusterNode;
 
   /** Runs admin requests that create, delete or fsync files, off the event loops. */
   private ExecutorService adminExecutor;
@@ -118,7 +120,12 @@ public final class Broker implements AutoCloseable {
                   .withCleanerBackoffMs(config.logCleanerBackoffMs()),
               clock,
               config.logCleanerEnable() ? new KafkaRecordBatchCodec() : null);
-      meta = MetaProperties.loadOrCreate(dataDir, config.nodeId());
+      Map<Integer, InetSocketAddress> quorumVoters = config.controllerQuorumVoters();
+      meta =
+          MetaProperties.loadOrCreate(
+              dataDir,
+              config.nodeId(),
+              quorumVoters.isEmpty() ? null : ClusterNode.clusterId(quorumVoters));
       producerIds = new ProducerIdManager(dataDir);
     } catch (LogDirLockedException e) {
       throw new BrokerStartupException(
@@ -175,7 +182,7 @@ public final class Broker implements AutoCloseable {
         .register(new DescribeConfigsHandler(configAdmin))
         .register(OffLoopHandler.on(adminExecutor, new AlterConfigsHandler(configAdmin)))
         .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
-        .register(new DescribeClusterHandler(identity::get))
+        .register(new DescribeClusterHandler(identity::get, () -> clusterNode))
         .register(new DescribeTopicPartitionsHandler(topics, identity::get))
         .register(new DescribeLogDirsHandler(topics))
         .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))
@@ -274,7 +281,7 @@ public final class Broker implements AutoCloseable {
   }
 
   /** This broker's cluster membership, or null for a single node. */
-  public synchronized ClusterNode clusterNode() {
+  public ClusterNode clusterNode() {
     return clusterNode;
   }
 

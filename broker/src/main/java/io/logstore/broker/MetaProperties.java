@@ -20,9 +20,21 @@ record MetaProperties(String clusterId, int nodeId) {
 
   /** Reads the directory's identity, creating it on first start. */
   static MetaProperties loadOrCreate(Path dataDir, int nodeId) throws IOException {
+    return loadOrCreate(dataDir, nodeId, null);
+  }
+
+  /**
+   * As {@link #loadOrCreate(Path, int)}; a non-null {@code requiredClusterId} (a cluster's, derived
+   * from its voters) is written into a new directory and must match an existing one, as Kafka
+   * refuses a log directory formatted for another cluster.
+   */
+  static MetaProperties loadOrCreate(Path dataDir, int nodeId, String requiredClusterId)
+      throws IOException {
     Path file = dataDir.resolve(FILE_NAME);
     if (!Files.exists(file)) {
-      MetaProperties created = new MetaProperties(Uuid.randomUuid().toString(), nodeId);
+      MetaProperties created =
+          new MetaProperties(
+              requiredClusterId != null ? requiredClusterId : Uuid.randomUuid().toString(), nodeId);
       created.write(file);
       return created;
     }
@@ -39,6 +51,14 @@ record MetaProperties(String clusterId, int nodeId) {
     if (stored != nodeId) {
       throw new IOException(
           file + " belongs to node.id=" + stored + " but this broker has node.id=" + nodeId);
+    }
+    if (requiredClusterId != null && !requiredClusterId.equals(clusterId.trim())) {
+      throw new IOException(
+          file
+              + " belongs to cluster.id="
+              + clusterId.trim()
+              + " but controller.quorum.voters makes this cluster "
+              + requiredClusterId);
     }
     return new MetaProperties(clusterId.trim(), stored);
   }

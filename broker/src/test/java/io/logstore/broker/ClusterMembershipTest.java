@@ -20,6 +20,9 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,24 @@ class ClusterMembershipTest {
               }
             });
     long firstEpoch = node(3).brokerEpoch();
+    // and the Admin client sees the cluster: three brokers, one controller, one cluster id
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", brokers.get(2).bootstrapServers()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                DescribeClusterResult cluster = admin.describeCluster();
+                assertThat(cluster.nodes().get()).extracting(Node::id).containsExactly(1, 2, 3);
+                assertThat(cluster.controller().get().id()).isBetween(1, 3);
+              });
+      String clusterId = admin.describeCluster().clusterId().get();
+      for (TestBroker b : brokers.values()) {
+        try (Admin other = Admin.create(Map.of("bootstrap.servers", b.bootstrapServers()))) {
+          assertThat(other.describeCluster().clusterId().get()).isEqualTo(clusterId);
+        }
+      }
+    }
     assertThat(image(1).broker(3).orElseThrow().port())
         .as("the advertised Kafka port, not the Raft port")
         .isEqualTo(brokers.get(3).port());
@@ -68,13 +89,24 @@ class ClusterMembershipTest {
     // When broker 3 stops (controlled shutdown) and the others keep the quorum
     brokers.remove(3).close();
 
-    // Then the others see it in CONTROLLED_SHUTDOWN
+    // Then the others see it in CONTROLLED_SHUTDOWN and, after the session timeout, FENCED: the
+    // Admin client no longer lists it
     await()
         .atMost(AWAIT)
         .untilAsserted(
             () ->
                 assertThat(image(1).broker(3).orElseThrow().state())
-                    .isEqualTo(BrokerState.CONTROLLED_SHUTDOWN));
+                    .isIn(BrokerState.CONTROLLED_SHUTDOWN, BrokerState.FENCED));
+    try (Admin admin =
+        Admin.create(Map.of("bootstrap.servers", brokers.get(1).bootstrapServers()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(admin.describeCluster().nodes().get())
+                      .extracting(Node::id)
+                      .containsExactly(1, 2));
+    }
 
     // And when it starts again from its data directory it registers with a newer epoch
     start(3);

@@ -13,11 +13,16 @@ import io.logstore.replication.metadata.ratis.RatisMetadataConfig;
 import io.logstore.replication.metadata.ratis.RatisMetadataQuorum;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +110,24 @@ public final class ClusterNode implements AutoCloseable {
         "cluster node starting nodeId={} brokerEpoch={} voters={}", nodeId, brokerEpoch, voters);
     return new ClusterNode(
         nodeId, brokerEpoch, advertised, quorum, controller, heartbeatIntervalMs);
+  }
+
+  /**
+   * The cluster id every broker of this quorum uses (Metadata, DescribeCluster, meta.properties): a
+   * name-based UUID of the voter list, in Kafka's base64 form.
+   */
+  public static String clusterId(Map<Integer, InetSocketAddress> voters) {
+    UUID u =
+        UUID.nameUUIDFromBytes(
+            ("logstore-cluster:" + canonical(voters)).getBytes(StandardCharsets.UTF_8));
+    ByteBuffer b = ByteBuffer.allocate(16);
+    b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+  }
+
+  /** The controller's id, when this node knows the Raft leader. */
+  public OptionalInt controllerId() {
+    return quorum.controllerId();
   }
 
   private static String canonical(Map<Integer, InetSocketAddress> voters) {

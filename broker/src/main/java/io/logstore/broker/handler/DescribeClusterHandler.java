@@ -1,7 +1,11 @@
 package io.logstore.broker.handler;
 
+import io.logstore.broker.cluster.ClusterNode;
 import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -12,14 +16,21 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
-/** DescribeCluster v0-2: the cluster id, the controller and the brokers (this one). */
+/**
+ * DescribeCluster v0-2: the cluster id, the controller and the brokers. A single node describes
+ * itself. In a cluster ({@code controller.quorum.voters}) the brokers are the registered ones from
+ * the metadata image (fenced ones only when v2's IncludeFencedBrokers asks, with IsFenced set) and
+ * the controller is the Raft leader (-1 while none is known).
+ */
 public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
   private static final byte BROKER_ENDPOINTS = 1;
 
   private final Supplier<BrokerIdentity> identity;
+  private final Supplier<ClusterNode> cluster;
 
-  public DescribeClusterHandler(Supplier<BrokerIdentity> identity) {
+  public DescribeClusterHandler(Supplier<BrokerIdentity> identity, Supplier<ClusterNode> cluster) {
     this.identity = identity;
+    this.cluster = cluster;
   }
 
   @Override
@@ -52,13 +63,33 @@ public final class DescribeClusterHandler implements ApiHandler<DescribeClusterR
               .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
               .setErrorMessage("The request was sent to an endpoint of type BROKER"));
     }
-    response
-        .brokers()
-        .add(
-            new DescribeClusterBroker()
-                .setBrokerId(self.nodeId())
-                .setHost(self.host())
-                .setPort(self.port()));
+    ClusterNode node = cluster.get();
+    if (node == null) {
+      response
+          .brokers()
+          .add(
+              new DescribeClusterBroker()
+                  .setBrokerId(self.nodeId())
+                  .setHost(self.host())
+                  .setPort(self.port()));
+      return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
+    }
+    response.setControllerId(node.controllerId().orElse(-1));
+    boolean includeFenced = context.version() >= 2 && request.includeFencedBrokers();
+    for (BrokerRecord b : new TreeMap<>(node.image().brokers()).values()) {
+      boolean fenced = b.state() == BrokerState.FENCED;
+      if (fenced && !includeFenced) {
+        continue;
+      }
+      response
+          .brokers()
+          .add(
+              new DescribeClusterBroker()
+                  .setBrokerId(b.brokerId())
+                  .setHost(b.host())
+                  .setPort(b.port())
+                  .setIsFenced(fenced));
+    }
     return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
   }
 }

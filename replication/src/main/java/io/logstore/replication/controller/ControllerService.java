@@ -126,7 +126,8 @@ public final class ControllerService implements AutoCloseable {
     }
     for (BrokerRecord b : image.brokers().values()) {
       Long last = lastHeartbeatMs.putIfAbsent(b.brokerId(), now);
-      if (b.state() == BrokerState.ACTIVE && last != null && now - last > sessionTimeoutMs) {
+      // A broker in controlled shutdown is fenced too once it stops heartbeating (as in Kafka).
+      if (b.state() != BrokerState.FENCED && last != null && now - last > sessionTimeoutMs) {
         LOG.info(
             "fencing broker brokerId={} brokerEpoch={} silentMs={}",
             b.brokerId(),
