@@ -15,10 +15,10 @@ import ch.qos.logback.core.spi.ContextAwareBase;
  * META-INF/services/ch.qos.logback.classic.spi.Configurator}.
  *
  * <p>Console output with {@code %d{ISO8601} %-5level [%thread] %logger{36} - %msg%n}; the root
- * level comes from {@code LOGSTORE_LOG_LEVEL} (default INFO); Netty and kafka-clients log at WARN.
- * A user's own file still wins: with {@code -Dlogback.configurationFile=...} (or a {@code
- * logback-test.xml} on the class path, as in tests) this configurator steps aside and Logback's
- * usual lookup runs.
+ * level comes from {@code LOGSTORE_LOG_LEVEL} (default INFO); Netty, kafka-clients and Apache Ratis
+ * log at WARN (Ratis's client retries during elections not at all). A user's own file still wins:
+ * with {@code -Dlogback.configurationFile=...} (or a {@code logback-test.xml} on the class path, as
+ * in tests) this configurator steps aside and Logback's usual lookup runs.
  */
 public final class LogbackConfigurator extends ContextAwareBase implements Configurator {
 
@@ -50,6 +50,10 @@ public final class LogbackConfigurator extends ContextAwareBase implements Confi
     root.addAppender(console);
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("org.apache.kafka").setLevel(Level.WARN);
+    context.getLogger("org.apache.ratis").setLevel(Level.WARN);
+    // Ratis's client logs every retried request as an ERROR while a leader is being elected;
+    // LogStore retries and reports real failures itself.
+    context.getLogger("org.apache.ratis.client.impl.OrderedAsync").setLevel(Level.OFF);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 }

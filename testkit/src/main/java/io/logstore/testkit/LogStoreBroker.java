@@ -214,6 +214,36 @@ public final class LogStoreBroker implements BrokerUnderTest, AutoCloseable {
     }
   }
 
+  /** SIGSTOP: the process freezes (no heartbeats, no answers) until {@link #resume}. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    Process current = process;
+    if (current == null || !current.isAlive()) {
+      throw new IllegalStateException(this + " is not running");
+    }
+    ProcessResult r =
+        Processes.run(
+            List.of("kill", "-" + name, Long.toString(current.pid())),
+            null,
+            Duration.ofSeconds(10));
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + current.pid() + " failed: " + r);
+    }
+  }
+
+  /** A free loopback port, e.g. for a metadata-quorum voter. */
+  public static int freePort() {
+    return FreePorts.next();
+  }
+
   /** Stops the broker if it runs, then starts it again on the same port and data dir. */
   public void restart() {
     stop();
