@@ -237,30 +237,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     if (!info.isLeader()) {
       return CompletableFuture.failedFuture(notController(controllerId()));
     }
-    CompletableFuture<MetadataImage> result = new CompletableFuture<>();
-    client
-        .async()
-        .send(Message.valueOf(ByteBuffer.wrap(entry)))
-        .whenComplete(
-            (reply, error) -> {
-              if (error != null) {
-                result.completeExceptionally(translate(error));
-              } else if (!reply.isSuccess()) {
-                result.completeExceptionally(translate(reply.getException()));
-              } else {
-                stateMachine
-                    .awaitApplied(appliedIndex(reply))
-                    .whenComplete(
-                        (image, e) -> {
-                          if (e != null) {
-                            result.completeExceptionally(e);
-                          } else {
-                            result.complete(image);
-                          }
-                        });
-              }
-            });
-    return result;
+    return sendAndAwaitApplied(client, entry, (content, image) -> image);
   }
 
   @Override
@@ -274,39 +251,50 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
                   + " bytes exceeds maxEntryBytes "
                   + config.maxEntryBytes()));
     }
-    CompletableFuture<CommandOutcome> result = new CompletableFuture<>();
-    forwardingClient
-        .async()
+    // The reply is the entry's index, then the outcome the leader decided.
+    return sendAndAwaitApplied(
+        forwardingClient,
+        entry,
+        (content, image) ->
+            MetadataRecordSerde.decodeOutcome(
+                content.position(content.position() + Long.BYTES).slice()));
+  }
+
+  /** Reads what a caller gets from a committed entry's reply, once it is applied here. */
+  private interface ReplyReader<T> {
+    T read(ByteBuffer replyContent, MetadataImage applied) throws CorruptMetadataException;
+  }
+
+  /**
+   * Appends {@code entry} through {@code via}; completes once the entry (its index is the first 8
+   * bytes of the state machine's reply) is applied on this node, with what {@code reader} makes of
+   * the reply.
+   */
+  private <T> CompletableFuture<T> sendAndAwaitApplied(
+      RaftClient via, byte[] entry, ReplyReader<T> reader) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    via.async()
         .send(Message.valueOf(ByteBuffer.wrap(entry)))
         .whenComplete(
             (reply, error) -> {
-              if (error != null) {
-                result.completeExceptionally(translate(error));
-                return;
-              }
-              if (!reply.isSuccess()) {
-                result.completeExceptionally(translate(reply.getException()));
+              if (error != null || !reply.isSuccess()) {
+                result.completeExceptionally(
+                    translate(error != null ? error : reply.getException()));
                 return;
               }
               ByteBuffer content = reply.getMessage().getContent().asReadOnlyByteBuffer();
-              long index = content.getLong(content.position());
-              CommandOutcome outcome;
-              try {
-                outcome =
-                    MetadataRecordSerde.decodeOutcome(
-                        content.position(content.position() + Long.BYTES).slice());
-              } catch (CorruptMetadataException e) {
-                result.completeExceptionally(e);
-                return;
-              }
               stateMachine
-                  .awaitApplied(index)
+                  .awaitApplied(content.getLong(content.position()))
                   .whenComplete(
                       (image, e) -> {
                         if (e != null) {
                           result.completeExceptionally(e);
-                        } else {
-                          result.complete(outcome);
+                          return;
+                        }
+                        try {
+                          result.complete(reader.read(content, image));
+                        } catch (CorruptMetadataException corrupt) {
+                          result.completeExceptionally(corrupt);
                         }
                       });
             });
@@ -423,10 +411,6 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     return error instanceof CompletionException && error.getCause() != null
         ? error.getCause()
         : error;
-  }
-
-  private static long appliedIndex(RaftClientReply reply) {
-    return reply.getMessage().getContent().asReadOnlyByteBuffer().getLong(0);
   }
 
   static RaftPeerId peerId(int nodeId) {
