@@ -55,6 +55,10 @@ public final class PartitionLeader {
   private final long epochStartOffset;
   private PartitionRecord state;
   private List<Integer> pendingIsr;
+
+  /** Identifies the pending proposal; answers to older proposals are ignored. */
+  private long pendingProposalId;
+
   private final Map<Integer, Follower> followers = new HashMap<>();
 
   /**
@@ -106,6 +110,15 @@ public final class PartitionLeader {
   /** The ISR change sent to the controller and not yet committed or refused, or null. */
   public List<Integer> pendingIsr() {
     return pendingIsr;
+  }
+
+  /**
+   * The id of the pending proposal (a new one for every proposal of this leader). The broker sends
+   * it with the AlterPartition command and resends the same id, which the metadata log deduplicates
+   * (Ratis's retry cache), so a refused proposal can never be committed later.
+   */
+  public long pendingProposalId() {
+    return pendingProposalId;
   }
 
   public long highWatermark() {
@@ -169,6 +182,7 @@ public final class PartitionLeader {
       expand = new ArrayList<>(state.isr());
       expand.add(replicaId);
       pendingIsr = List.copyOf(expand);
+      pendingProposalId++;
     }
     return new Accept(log.highWatermark(), expand == null ? null : pendingIsr);
   }
@@ -197,18 +211,22 @@ public final class PartitionLeader {
       return null;
     }
     pendingIsr = List.copyOf(keep);
+    pendingProposalId++;
     return pendingIsr;
   }
 
   /**
-   * The controller refused the pending ISR change; {@code controllerPartitionEpoch} is the
-   * partition epoch it holds. When this leader already knows that state the refusal is final and a
-   * new proposal may follow. Otherwise the controller's state moved on (perhaps by committing this
-   * very change, whose answer was lost): the pending members keep counting for the high watermark
-   * until the newer state arrives in the metadata, because they may already be in the committed
-   * ISR.
+   * The controller refused proposal {@code proposalId}; {@code controllerPartitionEpoch} is the
+   * partition epoch it holds. An answer to any other proposal than the pending one is stale and
+   * ignored. When this leader already knows the controller's state the refusal is final and a new
+   * proposal may follow. Otherwise the controller's state moved on (perhaps by committing this
+   * change through an earlier answer that was lost): the pending members keep counting for the high
+   * watermark until the newer state arrives in the metadata.
    */
-  public void onIsrChangeFailed(int controllerPartitionEpoch) {
+  public void onIsrChangeFailed(long proposalId, int controllerPartitionEpoch) {
+    if (pendingIsr == null || proposalId != pendingProposalId) {
+      return;
+    }
     if (controllerPartitionEpoch <= state.partitionEpoch()) {
       pendingIsr = null;
     }

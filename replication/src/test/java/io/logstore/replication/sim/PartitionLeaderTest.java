@@ -125,7 +125,9 @@ class PartitionLeaderTest {
 
     // When the controller refuses a resend while holding partition epoch 11 (it may have
     // committed the expansion and then changed the ISR again)
-    leader.onIsrChangeFailed(11);
+    leader.onIsrChangeFailed(leader.pendingProposalId() - 1, 9); // a stale answer: ignored
+    assertThat(leader.pendingIsr()).containsExactly(1, 2, 3);
+    leader.onIsrChangeFailed(leader.pendingProposalId(), 11);
     log.appendAsLeader(4, 2);
     log.sync();
     leader.onFollowerFetch(2, 4, 2, 4, 3);
@@ -140,7 +142,7 @@ class PartitionLeaderTest {
     PartitionLeader other = new PartitionLeader(1, new SimLog(), leader.state(), 1_000, 0);
     other.maybeShrinkIsr(5_000);
     assertThat(other.pendingIsr()).isNotNull();
-    other.onIsrChangeFailed(9);
+    other.onIsrChangeFailed(other.pendingProposalId(), 9);
     assertThat(other.pendingIsr()).isNull();
   }
 }

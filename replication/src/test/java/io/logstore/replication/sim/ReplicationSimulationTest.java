@@ -14,7 +14,7 @@ class ReplicationSimulationTest {
   void shouldKeepEveryAcknowledgedRecordThroughCrashesPartitionsAndShutdowns() {
     // Given seeded runs of three brokers with crashes, isolation, controlled shutdowns and drops
     String replay = System.getProperty("sim.seed");
-    long first = replay == null ? 1 : Long.parseLong(replay);
+    long first = replay == null ? Long.getLong("sim.firstSeed", 1) : Long.parseLong(replay);
     int seeds = replay == null ? Integer.getInteger("sim.seeds", 60) : 1;
     long acked = 0;
     long faults = 0;

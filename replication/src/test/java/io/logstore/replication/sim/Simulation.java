@@ -80,10 +80,21 @@ final class Simulation {
 
   private record MetadataPush(MetadataImage image) {}
 
+  /**
+   * An AlterPartition command. {@code requestKey} identifies the proposal (broker incarnation,
+   * leader epoch, proposal id); resends reuse it and the controller answers them from its retry
+   * cache, as Ratis's retry cache does for a client's retried call.
+   */
   private record AlterPartitionRequest(
-      int brokerId, int leaderEpoch, int partitionEpoch, List<Integer> isr) {}
+      String requestKey,
+      int brokerId,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> isr,
+      long proposalId) {}
 
-  private record AlterPartitionResponse(AlterPartitionResult result) {}
+  private record AlterPartitionResponse(
+      int leaderEpoch, long proposalId, AlterPartitionResult result) {}
 
   private record FetchRequest(int replicaId, long generation, FetchPosition position) {}
 
@@ -309,6 +320,7 @@ final class Simulation {
     private final ControllerLogic logic = new ControllerLogic(false);
     private MetadataImage image = MetadataImage.EMPTY;
     private final Map<Integer, Long> lastHeartbeatMs = new TreeMap<>();
+    private final Map<String, AlterPartitionResult> retryCache = new TreeMap<>();
     private boolean topicCreated;
 
     PartitionRecord partition() {
@@ -383,11 +395,18 @@ final class Simulation {
           commit(logic.controlledShutdown(image, c.brokerId()));
         }
       } else if (message instanceof AlterPartitionRequest a) {
-        AlterPartitionResult result =
-            logic.alterPartition(
-                image, a.brokerId(), TOPIC_ID, 0, a.leaderEpoch(), a.partitionEpoch(), a.isr());
-        commit(result.records());
-        send(CONTROLLER, a.brokerId(), new AlterPartitionResponse(result));
+        AlterPartitionResult result = retryCache.get(a.requestKey());
+        if (result == null) {
+          result =
+              logic.alterPartition(
+                  image, a.brokerId(), TOPIC_ID, 0, a.leaderEpoch(), a.partitionEpoch(), a.isr());
+          retryCache.put(a.requestKey(), result);
+          commit(result.records());
+        }
+        send(
+            CONTROLLER,
+            a.brokerId(),
+            new AlterPartitionResponse(a.leaderEpoch(), a.proposalId(), result));
       }
     }
 
@@ -490,7 +509,7 @@ final class Simulation {
       } else if (message instanceof ProduceRequest p) {
         onProduce(p);
       } else if (message instanceof AlterPartitionResponse a) {
-        onAlterPartitionResponse(a.result());
+        onAlterPartitionResponse(a);
       }
     }
 
@@ -631,18 +650,28 @@ final class Simulation {
       afterHighWatermarkChange();
     }
 
+    /** Sends (or resends, with the same key) the pending proposal. */
     void sendAlterPartition(List<Integer> isr) {
       PartitionLeader leader = replica.leader();
+      long proposal = leader.pendingProposalId();
+      String key = id + "/" + brokerEpoch + "/" + leader.leaderEpoch() + "/" + proposal;
       send(
           id,
           CONTROLLER,
           new AlterPartitionRequest(
-              id, leader.leaderEpoch(), leader.state().partitionEpoch(), isr));
+              key,
+              id,
+              leader.leaderEpoch(),
+              // unchanged while a proposal is pending: a newer state ends the proposal
+              leader.state().partitionEpoch(),
+              isr,
+              proposal));
     }
 
-    void onAlterPartitionResponse(AlterPartitionResult r) {
+    void onAlterPartitionResponse(AlterPartitionResponse response) {
       PartitionLeader leader = replica.leader();
-      if (leader == null || r.state() == null) {
+      AlterPartitionResult r = response.result();
+      if (leader == null || r.state() == null || response.leaderEpoch() != leader.leaderEpoch()) {
         return;
       }
       if (r.error() == ReplicationError.NONE) {
@@ -650,7 +679,7 @@ final class Simulation {
           leader.onPartitionState(r.state());
         }
       } else {
-        leader.onIsrChangeFailed(r.state().partitionEpoch());
+        leader.onIsrChangeFailed(response.proposalId(), r.state().partitionEpoch());
       }
       leader.maybeAdvanceHighWatermark();
       afterHighWatermarkChange();
