@@ -48,9 +48,9 @@ public final class PartitionFollower {
   /** Truncates as the leader's diverging epoch says; returns what was done. */
   public FollowerTruncation onDivergingEpoch(EpochEndOffset diverging) {
     FollowerTruncation t = FollowerTruncation.forDivergingEpoch(log, diverging);
-    if (t.offset() < log.logEndOffset()) {
-      log.truncateTo(t.offset());
-    }
+    // Also at the log end: an epoch this replica assigned as a leader but never wrote must go, or
+    // it would be sent again as the last fetched epoch (found by the simulation, seed 8786).
+    log.truncateTo(t.offset());
     return t;
   }
 

@@ -216,18 +216,14 @@ public final class PartitionLeader {
   }
 
   /**
-   * The controller refused proposal {@code proposalId}; {@code controllerPartitionEpoch} is the
-   * partition epoch it holds. An answer to any other proposal than the pending one is stale and
-   * ignored. When this leader already knows the controller's state the refusal is final and a new
-   * proposal may follow. Otherwise the controller's state moved on (perhaps by committing this
-   * change through an earlier answer that was lost): the pending members keep counting for the high
-   * watermark until the newer state arrives in the metadata.
+   * The controller refused proposal {@code proposalId}. An answer to any other proposal than the
+   * pending one is stale and ignored. A refusal of the pending one is final, because a proposal is
+   * sent under one id and the metadata log decides an id once (retried calls are deduplicated): the
+   * refused change is never committed later, and members are only ever added by this leader's own
+   * proposals, so the committed ISR cannot hold the refused additions. A new proposal may follow.
    */
-  public void onIsrChangeFailed(long proposalId, int controllerPartitionEpoch) {
-    if (pendingIsr == null || proposalId != pendingProposalId) {
-      return;
-    }
-    if (controllerPartitionEpoch <= state.partitionEpoch()) {
+  public void onIsrChangeFailed(long proposalId) {
+    if (pendingIsr != null && proposalId == pendingProposalId) {
       pendingIsr = null;
     }
   }

@@ -40,6 +40,9 @@ public interface ReplicaLog {
   /** Records that {@code epoch} starts at {@code startOffset} (a new leader does this first). */
   void assignEpochStartOffset(int epoch, long startOffset);
 
-  /** Removes every record at or above {@code offset} and the epochs that start there. */
+  /**
+   * Removes every record at or above {@code offset} and the epochs that start there, also when
+   * {@code offset} is the log end (an epoch assigned there without records goes).
+   */
   void truncateTo(long offset);
 }

@@ -810,7 +810,10 @@ public final class PartitionLog {
 
   // ---------------------------------------------------------------- truncation and retention
 
-  /** Drops everything at or above {@code offset} (a batch straddling it goes entirely). */
+  /**
+   * Drops everything at or above {@code offset} (a batch straddling it goes entirely), records and
+   * leader epochs starting there (also when {@code offset} is the log end).
+   */
   public void truncateTo(long offset) throws IOException {
     if (offset < 0) {
       throw new IllegalArgumentException("cannot truncate " + id + " to " + offset);
@@ -819,6 +822,9 @@ public final class PartitionLog {
     try {
       ensureOpen();
       if (offset >= logEndOffset) {
+        // No record goes, but a leader epoch assigned at the log end with no record yet does: a
+        // former leader's empty epoch would otherwise be sent as the last fetched epoch forever.
+        epochCache.truncateFromEnd(offset);
         return;
       }
       truncations++;

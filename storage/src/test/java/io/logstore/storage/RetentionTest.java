@@ -101,6 +101,24 @@ class RetentionTest extends LogTestSupport {
   }
 
   @Test
+  void truncatingAtTheLogEndDropsAnEpochAssignedThereWithoutRecords() throws Exception {
+    // Given epoch 1 with 3 records, then epoch 4 assigned at the log end (a leader that wrote
+    // nothing before it lost leadership)
+    PartitionLog log = createLog(baseConfig());
+    log.appendAsLeader(batch("a", "b", "c").build(), 1);
+    log.assignEpochStartOffset(4, log.logEndOffset());
+    assertThat(log.latestEpoch()).hasValue(4);
+
+    // When it is truncated at its log end (a follower's truncation to where the leader agrees)
+    log.truncateTo(log.logEndOffset());
+
+    // Then no record goes but the empty epoch does, also after a restart
+    assertThat(log.logEndOffset()).isEqualTo(3);
+    assertThat(log.latestEpoch()).hasValue(1);
+    assertThat(reopen().latestEpoch()).hasValue(1);
+  }
+
+  @Test
   void shouldTruncateTheLogAndTheEpochCache() throws Exception {
     // Given: epoch 1 at 0-2, epoch 2 at 3-5, epoch 3 at 6-8, producer 7 in each
     PartitionLog log = createLog(baseConfig().withSegmentBytes(batchBytes * 2L));

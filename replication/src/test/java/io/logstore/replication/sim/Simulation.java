@@ -214,9 +214,26 @@ final class Simulation {
     check(p != null, "the topic was never created");
     check(p.leader() >= 0, "no leader after healing: " + p);
     Broker leader = brokers.get(p.leader());
+    PartitionLeader state = leader.replica.leader();
     check(
         client.successesAfterHeal > 0,
-        "no acks=all produce succeeded after healing; partition " + p);
+        "no acks=all produce succeeded after healing; partition "
+            + p
+            + (state == null
+                ? "; the leader has no leader state"
+                : "; leader state "
+                    + state.state()
+                    + " pending "
+                    + state.pendingIsr()
+                    + " high watermark "
+                    + state.highWatermark()
+                    + " log end "
+                    + leader.log.logEndOffset()
+                    + " durable "
+                    + leader.log.durableEndOffset()
+                    + " followers "
+                    + state.followerLogEndOffsets())
+            + brokersSummary());
     for (Map.Entry<Long, Long> a : acked.entrySet()) {
       long offset = a.getKey();
       check(
@@ -679,7 +696,7 @@ final class Simulation {
           leader.onPartitionState(r.state());
         }
       } else {
-        leader.onIsrChangeFailed(response.proposalId(), r.state().partitionEpoch());
+        leader.onIsrChangeFailed(response.proposalId());
       }
       leader.maybeAdvanceHighWatermark();
       afterHighWatermarkChange();
@@ -829,6 +846,28 @@ final class Simulation {
   }
 
   // ------------------------------------------------------------------ invariants
+
+  private String brokersSummary() {
+    StringBuilder out = new StringBuilder();
+    for (Broker b : brokers.values()) {
+      PartitionFollower f = b.replica.follower();
+      out.append("\n  broker ")
+          .append(b.id)
+          .append(b.alive ? "" : " (down)")
+          .append(": role ")
+          .append(b.replica.role().getClass().getSimpleName())
+          .append(f == null ? "" : " of " + f.leaderId() + " epoch " + f.leaderEpoch())
+          .append(", log end ")
+          .append(b.log.logEndOffset())
+          .append(", durable ")
+          .append(b.log.durableEndOffset())
+          .append(", latest epoch ")
+          .append(b.log.latestEpoch())
+          .append(", high watermark ")
+          .append(b.log.highWatermark());
+    }
+    return out.toString();
+  }
 
   private void checkHighWatermarks() {
     for (Broker b : brokers.values()) {
