@@ -2,12 +2,9 @@ package io.logstore.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.zip.CRC32C;
 
@@ -28,7 +25,6 @@ import java.util.zip.CRC32C;
  * directory is fsynced, so a reader sees either the old or the new file, never a mix.
  */
 final class AtomicChecksummedFile {
-  static final String TMP_SUFFIX = ".tmp";
   private static final int HEADER_BYTES = 6;
   private static final int CRC_BYTES = 4;
 
@@ -41,20 +37,7 @@ final class AtomicChecksummedFile {
     crc.update(buf.array(), 0, buf.position());
     buf.putInt((int) crc.getValue());
     buf.flip();
-    Path tmp = file.resolveSibling(file.getFileName() + TMP_SUFFIX);
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(file.getParent());
+    AtomicFiles.replace(file, buf);
   }
 
   /**
@@ -91,11 +74,5 @@ final class AtomicChecksummedFile {
           file, "unsupported version " + version + ", expected " + expectedVersion);
     }
     return Optional.of(buf.slice(HEADER_BYTES, payloadLength));
-  }
-
-  static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
   }
 }

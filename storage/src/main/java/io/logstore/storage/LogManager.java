@@ -244,7 +244,7 @@ public final class LogManager implements AutoCloseable {
       }
     }
     if (Files.deleteIfExists(marker)) {
-      AtomicChecksummedFile.fsyncDirectory(dir);
+      AtomicFiles.fsyncDirectory(dir);
     }
   }
 
@@ -389,7 +389,7 @@ public final class LogManager implements AutoCloseable {
     String suffix = UUID.randomUUID().toString().replace("-", "");
     Path target = dir.resolveSibling(dir.getFileName() + "." + suffix + DELETE_DIR_SUFFIX);
     Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
-    AtomicChecksummedFile.fsyncDirectory(dir.getParent());
+    AtomicFiles.fsyncDirectory(dir.getParent());
     LOG.info("Deleted log: topicPartition={} dir={}", id, target);
     deleteLater(
         id + " directory " + target,

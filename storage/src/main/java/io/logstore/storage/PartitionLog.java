@@ -98,7 +98,7 @@ public final class PartitionLog {
       throws IOException {
     Files.createDirectories(dir);
     writeMetadata(dir, id, topicId);
-    AtomicChecksummedFile.fsyncDirectory(dir.getParent());
+    AtomicFiles.fsyncDirectory(dir.getParent());
     PartitionLog log = new PartitionLog(id, topicId, dir, config, runtime);
     log.segments.put(0L, LogSegment.create(id, dir, 0L, config));
     log.epochCache.flush();
@@ -203,7 +203,7 @@ public final class PartitionLog {
       } finally {
         flushLock.unlock();
       }
-      AtomicChecksummedFile.fsyncDirectory(dir);
+      AtomicFiles.fsyncDirectory(dir);
     }
     flushedOffset = logEndOffset;
     rebuildProducerState();
@@ -222,8 +222,7 @@ public final class PartitionLog {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String name = f.getFileName().toString();
-        if (name.endsWith(LogSegment.DELETED_SUFFIX)
-            || name.endsWith(AtomicChecksummedFile.TMP_SUFFIX)) {
+        if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(AtomicFiles.TMP_SUFFIX)) {
           LOG.info("Deleting leftover file: topicPartition={} file={}", id, f);
           Files.deleteIfExists(f);
         } else if (name.endsWith(LogSegment.LOG_SUFFIX)
@@ -283,7 +282,7 @@ public final class PartitionLog {
           base,
           next);
     }
-    AtomicChecksummedFile.fsyncDirectory(dir);
+    AtomicFiles.fsyncDirectory(dir);
   }
 
   /** The offset after the last whole batch of a segment file (its base if it has none). */
@@ -706,7 +705,7 @@ public final class PartitionLog {
     }
     if (dirNeedsFsync) {
       dirNeedsFsync = false;
-      AtomicChecksummedFile.fsyncDirectory(dir);
+      AtomicFiles.fsyncDirectory(dir);
       fsyncCount.incrementAndGet();
     }
     lastFlushMs = runtime.clock().millis();
@@ -1075,7 +1074,7 @@ public final class PartitionLog {
       for (Path p : List.of(index, timeIndex, log)) {
         Files.move(withSuffix(p, LogSegment.CLEANED_SUFFIX), withSuffix(p, LogSegment.SWAP_SUFFIX));
       }
-      AtomicChecksummedFile.fsyncDirectory(dir);
+      AtomicFiles.fsyncDirectory(dir);
       crashPoint.maybeCrash(LogCleaner.CrashPoint.AFTER_SWAP);
       flushLock.lock();
       try {
@@ -1085,7 +1084,7 @@ public final class PartitionLog {
         for (Path p : List.of(log, index, timeIndex)) {
           Files.move(withSuffix(p, LogSegment.SWAP_SUFFIX), p);
         }
-        AtomicChecksummedFile.fsyncDirectory(dir);
+        AtomicFiles.fsyncDirectory(dir);
         Map.Entry<Long, LogSegment> after =
             segments.higherEntry(olds.get(olds.size() - 1).baseOffset());
         LogSegment fresh = LogSegment.open(id, dir, base, config);

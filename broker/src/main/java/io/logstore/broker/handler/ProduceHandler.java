@@ -93,7 +93,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         }
       }
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]));
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(waits.toArray(new CompletableFuture<?>[0]));
     if (acks == 0) {
       return CompletableFuture.completedFuture(null);
     }

@@ -1,13 +1,11 @@
 package io.logstore.broker.util;
 
+import io.logstore.storage.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.zip.CRC32C;
 
@@ -23,21 +21,7 @@ public final class DurableFiles {
 
   /** Replaces {@code file} with {@code bytes} atomically and durably. */
   public static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel channel =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(file.getParent());
+    AtomicFiles.replace(file, ByteBuffer.wrap(bytes));
   }
 
   /** Deletes {@code file} if present and makes the deletion durable. */
@@ -48,9 +32,7 @@ public final class DurableFiles {
   }
 
   public static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
+    AtomicFiles.fsyncDirectory(dir);
   }
 
   /**
