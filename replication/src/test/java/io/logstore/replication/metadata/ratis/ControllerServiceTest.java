@@ -94,13 +94,7 @@ class ControllerServiceTest {
   @Test
   void aSilentBrokerIsFencedItsLeadershipMovesAndItsReturnUnfencesIt() throws Exception {
     // Given three registered, heartbeating brokers and a topic led by broker 1
-    startQuorum();
-    startServices();
-    for (int id = 1; id <= 3; id++) {
-      execute(id, register(id));
-      heartbeating.add(id);
-    }
-    startHeartbeats();
+    startClusterOfHeartbeatingBrokers();
     execute(2, new ControllerCommand.CreateTopic("orders", TOPIC, 1, 3));
     assertThat(partitionOn(2).leader()).isEqualTo(1);
 
@@ -134,13 +128,7 @@ class ControllerServiceTest {
   @Test
   void theNextRaftLeaderTakesOverFencing() throws Exception {
     // Given three heartbeating brokers and a topic
-    startQuorum();
-    startServices();
-    for (int id = 1; id <= 3; id++) {
-      execute(id, register(id));
-      heartbeating.add(id);
-    }
-    startHeartbeats();
+    startClusterOfHeartbeatingBrokers();
     execute(1, new ControllerCommand.CreateTopic("orders", TOPIC, 1, 3));
 
     // When the Raft leader's node is lost and afterwards another broker goes silent
@@ -167,6 +155,17 @@ class ControllerServiceTest {
   }
 
   // ---- fixtures ----
+
+  /** Three voters with controller services; brokers 1-3 registered, each through its own node. */
+  private void startClusterOfHeartbeatingBrokers() throws Exception {
+    startQuorum();
+    startServices();
+    for (int id = 1; id <= 3; id++) {
+      execute(id, register(id));
+      heartbeating.add(id);
+    }
+    startHeartbeats();
+  }
 
   private static ControllerCommand register(int id) {
     return new ControllerCommand.RegisterBroker(id, 1000 + id, "127.0.0.1", 9090 + id);
