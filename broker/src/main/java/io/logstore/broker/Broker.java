@@ -1,6 +1,7 @@
 package io.logstore.broker;
 
 import io.logstore.broker.cluster.ClusterNode;
+import io.logstore.broker.cluster.ReplicaManager;
 import io.logstore.broker.config.BrokerConfig;
 import io.logstore.broker.dispatch.Dispatcher;
 import io.logstore.broker.dispatch.HandlerRegistry;
@@ -10,6 +11,7 @@ import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.handler.AlterConfigsHandler;
 import io.logstore.broker.handler.ApiVersionsHandler;
 import io.logstore.broker.handler.BrokerIdentity;
+import io.logstore.broker.handler.ClusterView;
 import io.logstore.broker.handler.CreatePartitionsHandler;
 import io.logstore.broker.handler.CreateTopicsHandler;
 import io.logstore.broker.handler.DeleteGroupsHandler;
@@ -26,6 +28,7 @@ import io.logstore.broker.handler.HeartbeatHandler;
 import io.logstore.broker.handler.IncrementalAlterConfigsHandler;
 import io.logstore.broker.handler.InitProducerIdHandler;
 import io.logstore.broker.handler.JoinGroupHandler;
+import io.logstore.broker.handler.LeaderHints;
 import io.logstore.broker.handler.LeaveGroupHandler;
 import io.logstore.broker.handler.ListGroupsHandler;
 import io.logstore.broker.handler.ListOffsetsHandler;
@@ -44,6 +47,9 @@ import io.logstore.broker.topic.ConfigAdmin;
 import io.logstore.broker.topic.ConfigResolver;
 import io.logstore.broker.topic.DynamicBrokerConfigs;
 import io.logstore.broker.topic.TopicConfigStore;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
+import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.storage.LogDirLockedException;
 import io.logstore.storage.LogManager;
 import io.logstore.storage.LogManagerConfig;
@@ -54,6 +60,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -79,6 +86,10 @@ public final class Broker implements AutoCloseable {
 
   /** Volatile: read by handlers on event loops without the broker's lock. */
   private volatile ClusterNode clusterNode;
+
+  private volatile ReplicaManager replicaManager;
+
+  private volatile TopicManager topics;
 
   /** Runs admin requests that create, delete or fsync files, off the event loops. */
   private ExecutorService adminExecutor;
@@ -135,13 +146,22 @@ public final class Broker implements AutoCloseable {
           "Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
     }
     TopicManager topics;
+    boolean clustered = !config.controllerQuorumVoters().isEmpty();
     try {
       ConfigResolver resolver =
           new ConfigResolver(config, new DynamicBrokerConfigs(dataDir, config.nodeId()));
-      topics = new TopicManager(logManager, resolver, new TopicConfigStore(dataDir), dataDir);
+      topics =
+          new TopicManager(
+              logManager,
+              resolver,
+              new TopicConfigStore(dataDir),
+              dataDir,
+              clustered ? meta.nodeId() : -1,
+              config.replicaLagTimeMaxMs());
     } catch (IOException e) {
       throw new BrokerStartupException("Cannot load topic configs in " + dataDir, e);
     }
+    this.topics = topics;
     try {
       groupCoordinator = GroupCoordinator.start(topics, groupConfig(config), clock);
     } catch (RuntimeException e) {
@@ -155,14 +175,30 @@ public final class Broker implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    ClusterView cluster = clustered ? clusterView() : null;
+    LeaderHints hints = cluster == null ? LeaderHints.NONE : cluster.leaderHints();
     HandlerRegistry registry = new HandlerRegistry();
     registry
         .register(new ApiVersionsHandler(registry))
         .register(
             new MetadataHandler(
-                topics, identity::get, config.autoCreateTopicsEnable(), config.numPartitions()))
-        .register(new ProduceHandler(topics))
-        .register(new FetchHandler(topics))
+                topics,
+                identity::get,
+                config.autoCreateTopicsEnable(),
+                config.numPartitions(),
+                cluster,
+                config.defaultReplicationFactor()))
+        .register(new ProduceHandler(topics, hints))
+        .register(
+            new FetchHandler(
+                topics,
+                proposal -> {
+                  ReplicaManager manager = replicaManager;
+                  if (manager != null) {
+                    manager.send(proposal);
+                  }
+                },
+                hints))
         .register(new ListOffsetsHandler(topics))
         .register(new InitProducerIdHandler(producerIds))
         .register(new OffsetForLeaderEpochHandler(topics))
@@ -183,7 +219,7 @@ public final class Broker implements AutoCloseable {
         .register(OffLoopHandler.on(adminExecutor, new AlterConfigsHandler(configAdmin)))
         .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
         .register(new DescribeClusterHandler(identity::get, () -> clusterNode))
-        .register(new DescribeTopicPartitionsHandler(topics, identity::get))
+        .register(new DescribeTopicPartitionsHandler(topics, identity::get, cluster))
         .register(new DescribeLogDirsHandler(topics))
         .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))
         .register(new FindCoordinatorHandler(identity::get))
@@ -246,6 +282,16 @@ public final class Broker implements AutoCloseable {
         throw new BrokerStartupException(
             "Cannot start the metadata quorum voter for " + voters + ": " + e.getMessage(), e);
       }
+      replicaManager =
+          new ReplicaManager(
+              clusterNode,
+              topics,
+              clock,
+              config.replicaLagTimeMaxMs(),
+              config.replicaFetchWaitMaxMs(),
+              config.replicaFetchMaxBytes(),
+              config.replicaSocketTimeoutMs());
+      topics.setController(clusterNode.topicController(replicaManager, topics));
     }
     state = state.transitionTo(BrokerState.RUNNING);
     log.info(
@@ -280,6 +326,36 @@ public final class Broker implements AutoCloseable {
     return false;
   }
 
+  /** The handlers' view of the cluster; valid before the cluster node starts (empty image). */
+  private ClusterView clusterView() {
+    return new ClusterView() {
+      @Override
+      public MetadataImage image() {
+        ClusterNode node = clusterNode;
+        return node == null ? MetadataImage.EMPTY : node.image();
+      }
+
+      @Override
+      public int controllerId() {
+        ClusterNode node = clusterNode;
+        return node == null ? -1 : node.controllerId().orElse(-1);
+      }
+
+      @Override
+      public CompletableFuture<CommandOutcome> execute(ControllerCommand command) {
+        ClusterNode node = clusterNode;
+        return node == null
+            ? CompletableFuture.failedFuture(new IllegalStateException("cluster not started"))
+            : node.quorum().execute(command);
+      }
+    };
+  }
+
+  /** The topics and partitions this broker holds (for tests and tools in-process). */
+  public TopicManager topics() {
+    return topics;
+  }
+
   /** This broker's cluster membership, or null for a single node. */
   public ClusterNode clusterNode() {
     return clusterNode;
@@ -301,6 +377,9 @@ public final class Broker implements AutoCloseable {
     state = state.transitionTo(BrokerState.STOPPING);
     if (clusterNode != null) {
       clusterNode.close(); // controlled shutdown first, while clients can still be answered
+    }
+    if (replicaManager != null) {
+      replicaManager.close();
     }
     if (server != null) {
       server.close();

@@ -150,10 +150,12 @@ public final class PartitionLeader {
       return new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER);
     }
     if (currentLeaderEpoch > leaderEpoch) {
-      return new FetchValidation.Error(ReplicationError.FENCED_LEADER_EPOCH);
+      // The follower knows a newer epoch than this leader: the leader's metadata is behind.
+      return new FetchValidation.Error(ReplicationError.UNKNOWN_LEADER_EPOCH);
     }
     if (currentLeaderEpoch >= 0 && currentLeaderEpoch < leaderEpoch) {
-      return new FetchValidation.Error(ReplicationError.UNKNOWN_LEADER_EPOCH);
+      // The follower's epoch is older: it is fenced until it learns the new one.
+      return new FetchValidation.Error(ReplicationError.FENCED_LEADER_EPOCH);
     }
     if (lastFetchedEpoch >= 0) {
       EpochEndOffset end = log.endOffsetForEpoch(lastFetchedEpoch);

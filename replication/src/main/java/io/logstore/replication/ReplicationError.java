@@ -8,9 +8,12 @@ public enum ReplicationError {
   NONE,
   /** This broker is not the leader (or not a replica) of the partition. */
   NOT_LEADER_OR_FOLLOWER,
-  /** The request's leader epoch is newer than this leader's: this leader is stale. */
+  /**
+   * The request's leader epoch is older than the receiver's (Kafka's meaning): the sender has stale
+   * metadata; also a stale leader's AlterPartition.
+   */
   FENCED_LEADER_EPOCH,
-  /** The request's leader epoch is older than this leader's: the sender has stale metadata. */
+  /** The request's leader epoch is newer than the receiver's: the receiver is behind. */
   UNKNOWN_LEADER_EPOCH,
   OFFSET_OUT_OF_RANGE,
   /** acks=all refused before the append: the ISR is smaller than min.insync.replicas. */

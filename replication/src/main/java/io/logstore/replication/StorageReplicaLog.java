@@ -1,5 +1,6 @@
 package io.logstore.replication;
 
+import io.logstore.storage.DurabilityMode;
 import io.logstore.storage.EpochEndOffset;
 import io.logstore.storage.PartitionLog;
 import java.io.IOException;
@@ -33,9 +34,15 @@ public final class StorageReplicaLog implements ReplicaLog {
     return log.logEndOffset();
   }
 
+  /**
+   * The flushed offset under fsync-before-ack; under the interval (Kafka-style) policy the log end,
+   * as records count before they are fsynced there (the policy's documented risk).
+   */
   @Override
   public long durableEndOffset() {
-    return log.flushedOffset();
+    return log.config().durabilityMode() == DurabilityMode.FSYNC_BEFORE_ACK
+        ? log.flushedOffset()
+        : log.logEndOffset();
   }
 
   @Override

@@ -684,16 +684,25 @@ public final class PartitionLog {
     if (closed) {
       return;
     }
+    List<FlushWaiter> done = List.of();
+    IOException failure = null;
     flushLock.lock();
     try {
       long target = logEndOffset;
       flushSegments();
-      completeWaiters(target);
+      done = advanceFlushed(target);
     } catch (IOException e) {
       LOG.error("Flush failed: topicPartition={} dir={} offset={}", id, dir, flushedOffset, e);
-      failWaiters(e);
+      failure = e;
     } finally {
       flushLock.unlock();
+    }
+    // Waiters complete outside the lock: their callbacks may take the caller's locks (a replicated
+    // partition's monitor), and those callers may truncate, which takes the flush lock.
+    if (failure != null) {
+      failWaiters(failure);
+    } else {
+      completeAll(done);
     }
   }
 
@@ -712,6 +721,17 @@ public final class PartitionLog {
   }
 
   private void completeWaiters(long target) {
+    completeAll(advanceFlushed(target));
+  }
+
+  private void completeAll(List<FlushWaiter> done) {
+    for (FlushWaiter w : done) {
+      w.future().complete(null);
+    }
+  }
+
+  /** Sets the flushed offset; returns the waiters it covers (to complete), in offset order. */
+  private List<FlushWaiter> advanceFlushed(long target) {
     List<FlushWaiter> done = new ArrayList<>();
     boolean more;
     synchronized (waiters) {
@@ -724,12 +744,10 @@ public final class PartitionLog {
       hasWaiters = !waiters.isEmpty();
       more = hasWaiters && waiters.peek().offset() <= logEndOffset;
     }
-    for (FlushWaiter w : done) {
-      w.future().complete(null);
-    }
     if (more) {
       requestFlush();
     }
+    return done;
   }
 
   private void failWaiters(IOException e) {

@@ -154,6 +154,12 @@ public final class ClusterNode implements AutoCloseable {
     return quorum.image();
   }
 
+  /** Topic creation and deletion through this node's quorum, for the topic manager. */
+  public io.logstore.broker.partition.TopicManager.TopicController topicController(
+      ReplicaManager replicas, io.logstore.broker.partition.TopicManager topics) {
+    return new ClusterTopicController(this, replicas, topics);
+  }
+
   /** Whether the controller has this broker's current registration. */
   public boolean registered() {
     return registered;

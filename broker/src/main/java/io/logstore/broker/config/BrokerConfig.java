@@ -73,6 +73,10 @@ public final class BrokerConfig {
       "log.cleaner.max.compaction.lag.ms";
   public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+  public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+  public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+  public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+  public static final String REPLICA_SOCKET_TIMEOUT_MS = "replica.socket.timeout.ms";
   public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
   public static final String MAX_INFLIGHT_REQUESTS_PER_CONNECTION =
       "logstore.max.inflight.requests.per.connection";
@@ -112,10 +116,9 @@ public final class BrokerConfig {
             Importance.HIGH,
             "The cluster's metadata quorum, id@host:port,... (an Apache Ratis Raft group; this"
                 + " node.id must be one of them; the port is the Raft port, not the Kafka"
-                + " listener). Empty: a single node without a quorum. Experimental: brokers form"
-                + " the quorum and register, heartbeat and shut down through it (see"
-                + " docs/replication.md); topics and records are not replicated yet and clients"
-                + " still see each broker on its own.")
+                + " listener). Empty: a single node without a quorum. With a quorum, topics live"
+                + " in the replicated metadata and partitions are replicated (see"
+                + " docs/replication.md).")
         .define(
             BROKER_SESSION_TIMEOUT_MS,
             Type.INT,
@@ -163,9 +166,40 @@ public final class BrokerConfig {
             DEFAULT_REPLICATION_FACTOR,
             Type.INT,
             1,
-            Range.between(1, 1),
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "Replication factor of a topic created without one (auto-created or CreateTopics with"
+                + " -1); a single broker keeps one copy.")
+        .define(
+            REPLICA_LAG_TIME_MAX_MS,
+            Type.LONG,
+            30_000L,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "With a quorum: an ISR member that has not caught up with the leader for this long is"
+                + " removed from the ISR.")
+        .define(
+            REPLICA_FETCH_WAIT_MAX_MS,
+            Type.INT,
+            500,
+            Range.atLeast(0),
+            Importance.MEDIUM,
+            "With a quorum: how long a follower's fetch waits at the leader for new records.")
+        .define(
+            REPLICA_FETCH_MAX_BYTES,
+            Type.INT,
+            1024 * 1024,
+            Range.atLeast(1),
+            Importance.MEDIUM,
+            "With a quorum: bytes a follower asks per partition in one fetch (at least one batch"
+                + " is returned).")
+        .define(
+            REPLICA_SOCKET_TIMEOUT_MS,
+            Type.INT,
+            30_000,
+            Range.atLeast(1),
             Importance.LOW,
-            "Replication factor of an auto-created topic (1 until replication lands).")
+            "With a quorum: how long a follower waits for a fetch answer before it reconnects.")
         .define(
             AUTO_CREATE_TOPICS_ENABLE,
             Type.BOOLEAN,
@@ -355,8 +389,8 @@ public final class BrokerConfig {
             1,
             Range.atLeast(1),
             Importance.HIGH,
-            "Replicas that must have a record for an acks=all produce (stored now, enforced"
-                + " with replication).")
+            "Replicas (ISR members, the leader included) that must have a record before an"
+                + " acks=all produce is answered; fewer in the ISR: NOT_ENOUGH_REPLICAS.")
         .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.HIGH, "Allow DeleteTopics.")
         .define(
             OFFSETS_TOPIC_NUM_PARTITIONS,
@@ -368,10 +402,11 @@ public final class BrokerConfig {
         .define(
             OFFSETS_TOPIC_REPLICATION_FACTOR,
             Type.SHORT,
-            (short) 1,
+            (short) 3,
             Range.atLeast(1),
-            Importance.LOW,
-            "Accepted for Kafka compatibility; a single broker keeps one copy.")
+            Importance.MEDIUM,
+            "With a quorum: replication factor of __consumer_offsets (capped at the number of"
+                + " active brokers when it is created); a single broker keeps one copy.")
         .define(
             GROUP_INITIAL_REBALANCE_DELAY_MS,
             Type.INT,
@@ -509,6 +544,26 @@ public final class BrokerConfig {
 
   public int brokerHeartbeatIntervalMs() {
     return values.getInt(BROKER_HEARTBEAT_INTERVAL_MS);
+  }
+
+  public long replicaLagTimeMaxMs() {
+    return values.getLong(REPLICA_LAG_TIME_MAX_MS);
+  }
+
+  public int replicaFetchWaitMaxMs() {
+    return values.getInt(REPLICA_FETCH_WAIT_MAX_MS);
+  }
+
+  public int replicaFetchMaxBytes() {
+    return values.getInt(REPLICA_FETCH_MAX_BYTES);
+  }
+
+  public int replicaSocketTimeoutMs() {
+    return values.getInt(REPLICA_SOCKET_TIMEOUT_MS);
+  }
+
+  public short offsetsTopicReplicationFactor() {
+    return values.getShort(OFFSETS_TOPIC_REPLICATION_FACTOR);
   }
 
   public boolean uncleanLeaderElectionEnable() {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -156,8 +157,14 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
       }
     }
     if (!validateOnly) {
-      TopicInfo created = topics.createTopic(topic.name(), partitions, configs);
-      result.setTopicId(created.topicId());
+      try {
+        TopicInfo created =
+            topics.createTopic(topic.name(), partitions, replicationFactor, configs);
+        result.setTopicId(created.topicId());
+      } catch (ApiException e) {
+        result.setNumPartitions(-1).setReplicationFactor((short) -1).configs().clear();
+        fail(result, new Failure(Errors.forException(e), e.getMessage()));
+      }
     }
   }
 
@@ -181,14 +188,17 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
           Errors.INVALID_REPLICATION_FACTOR,
           "Replication factor must be larger than 0, or -1 to use the default value.");
     }
-    if (replicationFactor > 1) {
+    int brokers = topics.activeBrokers();
+    if (replicationFactor > brokers) {
       return new Failure(
           Errors.INVALID_REPLICATION_FACTOR,
           "Unable to replicate the partition "
               + replicationFactor
               + " time(s): The target replication factor of "
               + replicationFactor
-              + " cannot be reached because only 1 broker(s) are registered or some brokers have"
+              + " cannot be reached because only "
+              + brokers
+              + " broker(s) are registered or some brokers have"
               + " all their log directories cordoned.");
     }
     return null;

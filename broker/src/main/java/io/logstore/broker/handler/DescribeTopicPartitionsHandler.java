@@ -3,10 +3,15 @@ package io.logstore.broker.handler;
 import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
-import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -35,9 +40,57 @@ public final class DescribeTopicPartitionsHandler
   private final TopicManager topics;
   private final Supplier<BrokerIdentity> identity;
 
+  private final ClusterView cluster;
+
   public DescribeTopicPartitionsHandler(TopicManager topics, Supplier<BrokerIdentity> identity) {
+    this(topics, identity, null);
+  }
+
+  /** With a {@code cluster}, topics, leaders, replicas and ISR come from the metadata image. */
+  public DescribeTopicPartitionsHandler(
+      TopicManager topics, Supplier<BrokerIdentity> identity, ClusterView cluster) {
     this.topics = topics;
     this.identity = identity;
+    this.cluster = cluster;
+  }
+
+  /** One partition as described. */
+  private record Layout(
+      int leader, int epoch, List<Integer> replicas, List<Integer> isr, List<Integer> offline) {}
+
+  /** The topic's id and partitions, from the image (cluster) or the local topics. */
+  private Optional<Map.Entry<Uuid, List<Layout>>> layout(String name) {
+    if (cluster == null) {
+      int nodeId = identity.get().nodeId();
+      return topics
+          .topic(name)
+          .map(
+              t -> {
+                List<Layout> out = new ArrayList<>();
+                for (Partition p : t.partitions()) {
+                  out.add(
+                      new Layout(
+                          nodeId, p.leaderEpoch(), List.of(nodeId), List.of(nodeId), List.of()));
+                }
+                return Map.entry(t.topicId(), out);
+              });
+    }
+    MetadataImage image = cluster.image();
+    Set<Integer> active = new HashSet<>();
+    cluster.activeBrokers().forEach(b -> active.add(b.brokerId()));
+    return image
+        .topic(name)
+        .map(
+            t -> {
+              List<Layout> out = new ArrayList<>();
+              for (PartitionRecord p : t.partitions().values()) {
+                List<Integer> offline =
+                    p.replicas().stream().filter(r -> !active.contains(r)).toList();
+                int leader = active.contains(p.leader()) ? p.leader() : -1;
+                out.add(new Layout(leader, p.leaderEpoch(), p.replicas(), p.isr(), offline));
+              }
+              return Map.entry(ClusterView.toKafka(t.topicId()), out);
+            });
   }
 
   @Override
@@ -59,7 +112,9 @@ public final class DescribeTopicPartitionsHandler
   public CompletionStage<ApiMessage> handle(
       RequestContext context, DescribeTopicPartitionsRequestData request) {
     TreeSet<String> names = new TreeSet<>();
-    if (request.topics().isEmpty()) {
+    if (request.topics().isEmpty() && cluster != null) {
+      cluster.image().topicsById().values().forEach(t -> names.add(t.name()));
+    } else if (request.topics().isEmpty()) {
       topics.topics().forEach(t -> names.add(t.name()));
     } else {
       for (TopicRequest topic : request.topics()) {
@@ -68,10 +123,9 @@ public final class DescribeTopicPartitionsHandler
     }
     DescribeTopicPartitionsRequestData.Cursor cursor = request.cursor();
     int budget = Math.max(1, request.responsePartitionLimit());
-    int nodeId = identity.get().nodeId();
     DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
     for (String name : cursor == null ? names : names.tailSet(cursor.topicName(), true)) {
-      Optional<TopicInfo> topic = topics.topic(name);
+      Optional<Map.Entry<Uuid, List<Layout>>> topic = layout(name);
       if (topic.isEmpty()) {
         response
             .topics()
@@ -86,32 +140,35 @@ public final class DescribeTopicPartitionsHandler
       DescribeTopicPartitionsResponseTopic result =
           new DescribeTopicPartitionsResponseTopic()
               .setName(name)
-              .setTopicId(topic.get().topicId())
+              .setTopicId(topic.get().getKey())
               .setIsInternal(Topic.isInternal(name))
               .setErrorCode(Errors.NONE.code())
               .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
       response.topics().add(result);
       int first = cursor != null && cursor.topicName().equals(name) ? cursor.partitionIndex() : 0;
-      List<Partition> partitions = topic.get().partitions();
+      List<Layout> partitions = topic.get().getValue();
       for (int p = first; p < partitions.size(); p++) {
         if (budget == 0) {
           response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(p));
           return CompletableFuture.completedFuture(response);
         }
-        Partition partition = partitions.get(p);
+        Layout partition = partitions.get(p);
         result
             .partitions()
             .add(
                 new DescribeTopicPartitionsResponsePartition()
                     .setPartitionIndex(p)
-                    .setErrorCode(Errors.NONE.code())
-                    .setLeaderId(nodeId)
-                    .setLeaderEpoch(partition.leaderEpoch())
-                    .setReplicaNodes(List.of(nodeId))
-                    .setIsrNodes(List.of(nodeId))
+                    .setErrorCode(
+                        partition.leader() < 0
+                            ? Errors.LEADER_NOT_AVAILABLE.code()
+                            : Errors.NONE.code())
+                    .setLeaderId(partition.leader())
+                    .setLeaderEpoch(partition.epoch())
+                    .setReplicaNodes(partition.replicas())
+                    .setIsrNodes(partition.isr())
                     .setEligibleLeaderReplicas(List.of())
                     .setLastKnownElr(List.of())
-                    .setOfflineReplicas(List.of()));
+                    .setOfflineReplicas(partition.offline()));
         budget--;
       }
     }

@@ -3,8 +3,11 @@ package io.logstore.broker.handler;
 import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
+import io.logstore.broker.partition.Partition.IsrProposal;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.replication.FetchValidation;
+import io.logstore.replication.ReplicationError;
 import io.logstore.storage.LogSlice;
 import io.logstore.storage.OffsetOutOfRangeException;
 import io.logstore.wire.WireRecords;
@@ -18,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
 import org.apache.kafka.common.message.FetchRequestData.FetchTopic;
@@ -44,9 +48,22 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
   private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
 
   private final TopicManager topics;
+  private final Consumer<IsrProposal> isrChanges;
+  private final LeaderHints hints;
 
+  /** A single broker's Fetch. */
   public FetchHandler(TopicManager topics) {
+    this(topics, proposal -> {}, LeaderHints.NONE);
+  }
+
+  /**
+   * In a cluster: follower fetches (replica id set) are counted by the partition's leader state;
+   * ISR expansions they trigger go to {@code isrChanges}; errors carry KIP-951 leader hints.
+   */
+  public FetchHandler(TopicManager topics, Consumer<IsrProposal> isrChanges, LeaderHints hints) {
     this.topics = topics;
+    this.isrChanges = isrChanges;
+    this.hints = hints;
   }
 
   @Override
@@ -70,7 +87,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       FetchTopic topic,
       FetchPartition request,
       Partition partition,
-      Errors error) {}
+      Errors error,
+      FetchValidation follower) {
+    Target(String topicName, FetchTopic topic, FetchPartition request, Partition p, Errors e) {
+      this(topicName, topic, request, p, e, null);
+    }
+  }
 
   /** What one read pass produced. */
   private record ReadResult(FetchResponseData response, long bytes, boolean hasError) {}
@@ -92,7 +114,11 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
               .setErrorCode(Errors.INVALID_FETCH_SESSION_EPOCH.code())
               .setSessionId(FetchMetadata.INVALID_SESSION_ID));
     }
+    int replicaId = version >= 15 ? request.replicaState().replicaId() : request.replicaId();
     List<Target> targets = resolve(version, request);
+    if (replicaId >= 0) {
+      targets = validateFollowerFetch(replicaId, targets);
+    }
     ReadResult first = read(version, request, targets);
     if (request.maxWaitMs() <= 0
         || first.bytes() >= request.minBytes()
@@ -117,18 +143,48 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
           targets.add(new Target(topic.topic(), topic, partition, null, error));
           continue;
         }
-        List<Partition> partitions = info.get().partitions();
         int index = partition.partition();
-        if (index < 0 || index >= partitions.size()) {
+        if (!info.get().hasPartition(index)) {
           targets.add(
               new Target(
                   info.get().name(), topic, partition, null, Errors.UNKNOWN_TOPIC_OR_PARTITION));
           continue;
         }
-        targets.add(new Target(info.get().name(), topic, partition, partitions.get(index), null));
+        Optional<Partition> local = info.get().partition(index);
+        if (local.isEmpty()) {
+          targets.add(
+              new Target(info.get().name(), topic, partition, null, Errors.NOT_LEADER_OR_FOLLOWER));
+          continue;
+        }
+        targets.add(new Target(info.get().name(), topic, partition, local.get(), null));
       }
     }
     return targets;
+  }
+
+  /** Counts a follower's fetch at each partition's leader state (once per request). */
+  private List<Target> validateFollowerFetch(int replicaId, List<Target> targets) {
+    List<Target> out = new ArrayList<>(targets.size());
+    long now = System.currentTimeMillis();
+    for (Target t : targets) {
+      if (t.partition() == null) {
+        out.add(t);
+        continue;
+      }
+      FetchPartition r = t.request();
+      FetchValidation v =
+          t.partition()
+              .onFollowerFetch(
+                  replicaId, r.currentLeaderEpoch(), r.fetchOffset(), r.lastFetchedEpoch(), now);
+      if (v instanceof FetchValidation.Accept a && a.proposedIsr() != null) {
+        IsrProposal proposal = t.partition().pendingIsrProposal();
+        if (proposal != null) {
+          isrChanges.accept(proposal);
+        }
+      }
+      out.add(new Target(t.topicName(), t.topic(), r, t.partition(), null, v));
+    }
+    return out;
   }
 
   private ReadResult read(short version, FetchRequestData request, List<Target> targets) {
@@ -163,7 +219,34 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
         minOneBatch = false;
       }
     }
+    if (version >= 16) {
+      addNodeEndpoints(response);
+    }
     return new ReadResult(response, bytes, hasError);
+  }
+
+  /** The endpoints of the leaders named in current-leader hints (KIP-951, v16+). */
+  private void addNodeEndpoints(FetchResponseData response) {
+    for (FetchableTopicResponse t : response.responses()) {
+      for (PartitionData p : t.partitions()) {
+        int leader = p.currentLeader().leaderId();
+        if (leader < 0 || response.nodeEndpoints().find(leader) != null) {
+          continue;
+        }
+        hints
+            .leader(t.topic(), p.partitionIndex())
+            .filter(l -> l.id() == leader)
+            .ifPresent(
+                l ->
+                    response
+                        .nodeEndpoints()
+                        .add(
+                            new FetchResponseData.NodeEndpoint()
+                                .setNodeId(l.id())
+                                .setHost(l.host())
+                                .setPort(l.port())));
+      }
+    }
   }
 
   private PartitionData readPartition(
@@ -175,6 +258,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       data.setAbortedTransactions(null);
     }
     if (target.error() != null) {
+      if (target.error() == Errors.NOT_LEADER_OR_FOLLOWER) {
+        hints.fill(target.topicName(), request.partition(), data);
+      }
       return data.setErrorCode(target.error().code())
           .setHighWatermark(-1)
           .setLastStableOffset(-1)
@@ -191,6 +277,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     data.setHighWatermark(highWatermark)
         .setLastStableOffset(highWatermark)
         .setLogStartOffset(partition.log().logStartOffset());
+    if (target.follower() != null) {
+      return readForFollower(target, partition, data, remainingBytes, minOneBatch);
+    }
+    if (!partition.isLeader()) {
+      hints.fill(target.topicName(), request.partition(), data);
+      return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+    }
     int epoch = request.currentLeaderEpoch();
     if (epoch >= 0 && epoch != partition.leaderEpoch()) {
       Errors error =
@@ -213,6 +306,48 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
     } catch (IOException e) {
       log.error(
           "read failed topicPartition={}-{} offset={}",
+          partition.topic(),
+          partition.index(),
+          request.fetchOffset(),
+          e);
+      return data.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+    }
+  }
+
+  /** A follower's fetch: its validation's answer, records up to the log end. */
+  private PartitionData readForFollower(
+      Target target,
+      Partition partition,
+      PartitionData data,
+      long remainingBytes,
+      boolean minOneBatch) {
+    FetchPartition request = target.request();
+    if (target.follower() instanceof FetchValidation.Error e) {
+      if (e.error() == ReplicationError.NOT_LEADER_OR_FOLLOWER) {
+        hints.fill(target.topicName(), request.partition(), data);
+      }
+      return data.setErrorCode(Errors.valueOf(e.error().name()).code());
+    }
+    if (target.follower() instanceof FetchValidation.Diverging d) {
+      data.divergingEpoch()
+          .setEpoch(d.divergingEpoch().epoch())
+          .setEndOffset(d.divergingEpoch().endOffset());
+      return data.setErrorCode(Errors.NONE.code());
+    }
+    int maxBytes = (int) Math.max(0, Math.min(request.partitionMaxBytes(), remainingBytes));
+    try {
+      LogSlice slice =
+          partition.log().read(request.fetchOffset(), maxBytes, Long.MAX_VALUE, minOneBatch);
+      if (!slice.isEmpty()) {
+        data.setRecords(
+            WireRecords.fileSlice(slice.channel(), slice.position(), slice.sizeInBytes()));
+      }
+      return data.setErrorCode(Errors.NONE.code());
+    } catch (OffsetOutOfRangeException e) {
+      return data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
+    } catch (IOException e) {
+      log.error(
+          "follower read failed topicPartition={}-{} offset={}",
           partition.topic(),
           partition.index(),
           request.fetchOffset(),

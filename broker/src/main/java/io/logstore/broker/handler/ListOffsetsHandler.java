@@ -77,9 +77,17 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             .setOffset(-1);
     Optional<Partition> found = topics.partition(topic, request.partitionIndex());
     if (found.isEmpty()) {
-      return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      boolean elsewhere =
+          topics.topic(topic).map(t -> t.hasPartition(request.partitionIndex())).orElse(false);
+      return result.setErrorCode(
+          elsewhere
+              ? Errors.NOT_LEADER_OR_FOLLOWER.code()
+              : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
     Partition partition = found.get();
+    if (!partition.isLeader()) {
+      return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+    }
     int epoch = request.currentLeaderEpoch();
     if (version >= 4 && epoch >= 0 && epoch != partition.leaderEpoch()) {
       Errors error =

@@ -69,9 +69,17 @@ public final class OffsetForLeaderEpochHandler
             .setEndOffset(UNDEFINED_OFFSET);
     Optional<Partition> found = topics.partition(topic, request.partition());
     if (found.isEmpty()) {
-      return result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      boolean elsewhere =
+          topics.topic(topic).map(t -> t.hasPartition(request.partition())).orElse(false);
+      return result.setErrorCode(
+          elsewhere
+              ? Errors.NOT_LEADER_OR_FOLLOWER.code()
+              : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
     Partition partition = found.get();
+    if (!partition.isLeader()) {
+      return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+    }
     int current = request.currentLeaderEpoch();
     if (current >= 0 && current != partition.leaderEpoch()) {
       Errors error =

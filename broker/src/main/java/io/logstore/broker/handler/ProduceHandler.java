@@ -6,6 +6,7 @@ import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.ProducePolicy;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.replication.ReplicationError;
 import io.logstore.storage.AppendResult;
 import io.logstore.storage.InvalidBatchException;
 import io.logstore.storage.InvalidProducerEpochException;
@@ -43,9 +44,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
   private final TopicManager topics;
+  private final LeaderHints hints;
 
   public ProduceHandler(TopicManager topics) {
+    this(topics, LeaderHints.NONE);
+  }
+
+  /** In a cluster: NOT_LEADER_OR_FOLLOWER answers carry KIP-951 leader hints. */
+  public ProduceHandler(TopicManager topics, LeaderHints hints) {
     this.topics = topics;
+    this.hints = hints;
   }
 
   @Override
@@ -86,7 +94,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
           version >= 13 ? topics.topic(topicData.topicId()) : topics.topic(topicData.name());
       topic.ifPresent(t -> topicResponse.setName(t.name()).setTopicId(t.topicId()));
       for (PartitionProduceData partitionData : topicData.partitionData()) {
-        Pending pending = produce(version, requestError, topic, topicData, partitionData);
+        Pending pending =
+            produce(
+                version, requestError, acks, request.timeoutMs(), topic, topicData, partitionData);
+        if (pending.response().errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()
+            && topic.isPresent()) {
+          addLeaderHint(response, topic.get().name(), pending.response());
+        }
         topicResponse.partitionResponses().add(pending.response());
         if (pending.durable() != null) {
           waits.add(pending.durable());
@@ -101,9 +115,31 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     return all.handle((ignored, error) -> response);
   }
 
+  /** KIP-951: the partition's current leader and its endpoint in a NOT_LEADER answer. */
+  private void addLeaderHint(
+      ProduceResponseData response, String topic, PartitionProduceResponse partition) {
+    hints
+        .leader(topic, partition.index())
+        .ifPresent(
+            l -> {
+              partition.currentLeader().setLeaderId(l.id()).setLeaderEpoch(l.epoch());
+              if (response.nodeEndpoints().find(l.id()) == null) {
+                response
+                    .nodeEndpoints()
+                    .add(
+                        new ProduceResponseData.NodeEndpoint()
+                            .setNodeId(l.id())
+                            .setHost(l.host())
+                            .setPort(l.port()));
+              }
+            });
+  }
+
   private Pending produce(
       short version,
       Errors requestError,
+      short acks,
+      int timeoutMs,
       Optional<TopicInfo> topic,
       TopicProduceData topicData,
       PartitionProduceData partitionData) {
@@ -119,10 +155,14 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
           null);
     }
     int index = partitionData.index();
-    if (index < 0 || index >= topic.get().partitions().size()) {
+    if (!topic.get().hasPartition(index)) {
       return failed(result, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
     }
-    Partition partition = topic.get().partitions().get(index);
+    Optional<Partition> local = topic.get().partition(index);
+    if (local.isEmpty() || !local.get().isLeader()) {
+      return failed(result, Errors.NOT_LEADER_OR_FOLLOWER, null);
+    }
+    Partition partition = local.get();
     result.setLogStartOffset(partition.log().logStartOffset());
     try {
       ProduceRequest.validateRecords(version, partitionData.records());
@@ -148,6 +188,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     if (policy.recompresses()) {
       batches = WireRecords.recompress(batches, policy.compressionType());
     }
+    boolean acksAll = acks == -1 && partition.replicated();
+    if (acksAll) {
+      ReplicationError before = partition.checkBeforeAcksAll();
+      if (before != ReplicationError.NONE) {
+        return failed(result, Errors.valueOf(before.name()), null);
+      }
+    }
     try {
       AppendResult appended = partition.log().appendAsLeader(batches, partition.leaderEpoch());
       result
@@ -165,6 +212,23 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                       result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setBaseOffset(-1);
                     }
                   });
+      if (acksAll) {
+        long required = appended.lastOffset() + 1;
+        long deadline = System.currentTimeMillis() + Math.max(0, timeoutMs);
+        durable =
+            durable
+                .thenCompose(ok -> partition.awaitReplicated(required, deadline))
+                .thenAccept(
+                    outcome -> {
+                      if (outcome != ReplicationError.NONE) {
+                        Errors error = Errors.valueOf(outcome.name());
+                        result.setErrorCode(error.code());
+                        if (error != Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
+                          result.setBaseOffset(-1);
+                        }
+                      }
+                    });
+      }
       return new Pending(result, durable);
     } catch (InvalidBatchException e) {
       Errors error =

@@ -1,7 +1,21 @@
 package io.logstore.broker.partition;
 
+import io.logstore.replication.AcksAllPurgatory;
+import io.logstore.replication.FetchValidation;
+import io.logstore.replication.FollowerTruncation;
+import io.logstore.replication.PartitionFollower;
+import io.logstore.replication.PartitionLeader;
+import io.logstore.replication.PartitionReplica;
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.StorageReplicaLog;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import io.logstore.storage.DurabilityMode;
+import io.logstore.storage.EpochEndOffset;
+import io.logstore.storage.InvalidBatchException;
 import io.logstore.storage.PartitionLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,36 +23,100 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Uuid;
 
 /**
- * One partition this broker leads: its log, its leader epoch and its high watermark.
+ * One partition of a topic on this broker: its log, its leader epoch and its high watermark.
  *
- * <p>The high watermark is the offset below which consumers may read. On a single broker it is the
+ * <p>On a single broker this broker leads every partition at epoch 0 and the high watermark is the
  * durable end of the log: with fsync-before-ack, records become visible to consumers only once they
  * are on disk, so a consumer never sees a record that a crash could take back. With the Kafka-style
  * flush policy it is the log end offset.
  *
+ * <p>In a cluster ({@link #replicated}) the partition follows its state in the metadata image
+ * through a {@link PartitionReplica}: as leader, the high watermark is the minimum durable log end
+ * over the ISR ({@link PartitionLeader}) and acks=all produce requests wait in an {@link
+ * AcksAllPurgatory}; as follower, the log is written by the replica fetcher only.
+ *
  * <p>Threading: appends come from any event loop (the log serialises them); the high watermark
  * advances from the flusher thread; watchers (parked fetches) are notified on that thread and hop
- * to their own event loop.
+ * to their own event loop. The replication state (role, leader state, purgatory) is guarded by this
+ * object's monitor: metadata changes (replica manager thread), follower fetches (event loops),
+ * flush completions (flusher threads) and the ISR timer take it briefly, and nothing blocking runs
+ * under it; futures are completed after it is released.
  */
 public final class Partition {
+  private static final int MAX_ACKS_ALL_WAITERS = 10_000;
+
   private final String topic;
   private final Uuid topicId;
   private final int index;
   private final PartitionLog log;
-  private final int leaderEpoch;
   private final AtomicLong highWatermark;
   private final Set<Runnable> watchers = ConcurrentHashMap.newKeySet();
   private volatile boolean deleted;
   private volatile ProducePolicy producePolicy = ProducePolicy.DEFAULT;
 
+  private volatile int leaderEpoch;
+
+  /** The leader's broker id as this broker last learnt it (-1: none; single broker: itself). */
+  private volatile int leaderId;
+
+  private volatile boolean leading;
+
+  /** Null on a single broker. Guarded by this. */
+  private final PartitionReplica replica;
+
+  /** Guarded by this. */
+  private final AcksAllPurgatory<CompletableFuture<ReplicationError>> purgatory;
+
+  /** A single broker's partition: led here at epoch {@code leaderEpoch}. */
   Partition(String topic, Uuid topicId, int index, PartitionLog log, int leaderEpoch) {
+    this(topic, topicId, index, log, leaderEpoch, -1, 0);
+  }
+
+  /**
+   * A cluster member's replica of the partition, without a role until the metadata gives one
+   * ({@link #applyState}).
+   */
+  static Partition replicated(
+      String topic,
+      Uuid topicId,
+      int index,
+      PartitionLog log,
+      int localBrokerId,
+      long replicaLagTimeMaxMs) {
+    return new Partition(topic, topicId, index, log, -1, localBrokerId, replicaLagTimeMaxMs);
+  }
+
+  private Partition(
+      String topic,
+      Uuid topicId,
+      int index,
+      PartitionLog log,
+      int leaderEpoch,
+      int localBrokerId,
+      long replicaLagTimeMaxMs) {
     this.topic = topic;
     this.topicId = topicId;
     this.index = index;
     this.log = log;
     this.leaderEpoch = leaderEpoch;
-    long recovered = Math.min(log.highWatermark(), log.logEndOffset());
-    this.highWatermark = new AtomicLong(Math.max(recovered, durableEnd()));
+    if (localBrokerId < 0) {
+      this.replica = null;
+      this.purgatory = null;
+      this.leading = true;
+      this.leaderId = -1;
+      long recovered = Math.min(log.highWatermark(), log.logEndOffset());
+      this.highWatermark = new AtomicLong(Math.max(recovered, durableEnd()));
+    } else {
+      this.replica =
+          new PartitionReplica(localBrokerId, new StorageReplicaLog(log), replicaLagTimeMaxMs);
+      this.purgatory = new AcksAllPurgatory<>(MAX_ACKS_ALL_WAITERS);
+      this.leading = false;
+      this.leaderId = -1;
+      if (log.highWatermark() > log.logEndOffset()) {
+        log.updateHighWatermark(log.logEndOffset());
+      }
+      this.highWatermark = null;
+    }
   }
 
   public String topic() {
@@ -61,8 +139,23 @@ public final class Partition {
     return leaderEpoch;
   }
 
+  /** Whether this partition is replicated under the cluster metadata. */
+  public boolean replicated() {
+    return replica != null;
+  }
+
+  /** Whether this broker currently leads the partition (always, on a single broker). */
+  public boolean isLeader() {
+    return leading;
+  }
+
+  /** The leader as this broker knows it; -1 when there is none or on a single broker. */
+  public int leaderId() {
+    return leaderId;
+  }
+
   public long highWatermark() {
-    return highWatermark.get();
+    return replica == null ? highWatermark.get() : log.highWatermark();
   }
 
   /** Completes once everything below {@code endOffset} is durable and visible to consumers. */
@@ -76,8 +169,16 @@ public final class Partition {
         : log.logEndOffset();
   }
 
-  /** Moves the high watermark up to the durable end of the log and wakes parked fetches. */
+  /**
+   * After the log became durable further: moves the high watermark (single broker: to the durable
+   * end; leader: over the ISR) and wakes parked fetches. In a cluster the watchers run on every
+   * call, as followers' parked fetches wait for new records, not for the high watermark.
+   */
   public void advanceHighWatermark() {
+    if (replica != null) {
+      onReplicationProgress(null);
+      return;
+    }
     long target = durableEnd();
     long current = highWatermark.get();
     while (target > current) {
@@ -88,6 +189,254 @@ public final class Partition {
       }
       current = highWatermark.get();
     }
+  }
+
+  /**
+   * Recomputes the leader's high watermark (after {@code step}, run under the monitor) and
+   * completes the acks=all waits it covers; wakes the watchers.
+   */
+  private <T> T onReplicationProgress(java.util.function.Function<PartitionLeader, T> step) {
+    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done = List.of();
+    T result = null;
+    synchronized (this) {
+      PartitionLeader leader = replica.leader();
+      if (leader != null) {
+        if (step != null) {
+          result = step.apply(leader);
+        }
+        leader.maybeAdvanceHighWatermark();
+        if (purgatory.size() > 0) {
+          done = purgatory.poll(leader, minInSyncReplicas(), System.currentTimeMillis());
+        }
+      }
+    }
+    complete(done);
+    watchers.forEach(Runnable::run);
+    return result;
+  }
+
+  private static void complete(
+      List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done) {
+    for (var c : done) {
+      c.request().complete(c.error());
+    }
+  }
+
+  private int minInSyncReplicas() {
+    return producePolicy.minInSyncReplicas();
+  }
+
+  /**
+   * Applies the partition's state from a newer metadata image; returns the role change. A lost
+   * leadership fails the acks=all waiters with NOT_LEADER_OR_FOLLOWER.
+   */
+  public PartitionReplica.Transition applyState(PartitionRecord state, long nowMs) {
+    PartitionReplica.Transition t;
+    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> failed = List.of();
+    synchronized (this) {
+      t = replica.onPartitionState(state, nowMs);
+      if (t.lostLeadership()) {
+        failed = purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+      }
+      PartitionReplica.Role role = replica.role();
+      if (role instanceof PartitionReplica.Leading l) {
+        leaderEpoch = l.leader().leaderEpoch();
+        leaderId = state.leader();
+        leading = true;
+      } else {
+        leading = false;
+        leaderEpoch = state.leaderEpoch();
+        leaderId = state.leader();
+      }
+    }
+    complete(failed);
+    if (leading) {
+      onReplicationProgress(null);
+    } else {
+      watchers.forEach(Runnable::run);
+    }
+    return t;
+  }
+
+  /** The partition left this broker or the broker stops: no role, waiters fail. */
+  public void stopReplica() {
+    if (replica == null) {
+      return;
+    }
+    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> failed;
+    synchronized (this) {
+      replica.onStopped();
+      failed = purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+      leading = false;
+    }
+    complete(failed);
+    watchers.forEach(Runnable::run);
+  }
+
+  /** The follower state when this broker follows, else null (for the replica fetcher). */
+  public synchronized PartitionFollower follower() {
+    return replica == null ? null : replica.follower();
+  }
+
+  /**
+   * Appends a fetched leader's batches as they are, if {@code follower} is still this partition's
+   * follower state (the role may have changed since the fetch was sent); false when skipped.
+   */
+  public synchronized boolean appendAsFollower(PartitionFollower follower, ByteBuffer batches)
+      throws IOException {
+    if (replica == null || replica.follower() != follower || deleted) {
+      return false;
+    }
+    try {
+      log.appendAsFollower(batches);
+    } catch (InvalidBatchException e) {
+      throw new IOException("leader sent an invalid batch for " + topic + "-" + index, e);
+    }
+    return true;
+  }
+
+  /** A diverging epoch from the leader: truncates if the follower state is still current. */
+  public synchronized FollowerTruncation truncateAsFollower(
+      PartitionFollower follower, EpochEndOffset diverging) {
+    if (replica == null || replica.follower() != follower || deleted) {
+      return null;
+    }
+    return follower.onDivergingEpoch(diverging);
+  }
+
+  /** The leader's high watermark from a fetch answer (capped at the durable end here). */
+  public synchronized void followerHighWatermark(PartitionFollower follower, long leaderHw) {
+    if (replica != null && replica.follower() == follower && leaderHw >= 0) {
+      follower.onLeaderHighWatermark(leaderHw);
+    }
+  }
+
+  /** The leader no longer has the records this follower lacks: start empty at its log start. */
+  public synchronized void restartFollowerAt(PartitionFollower follower, long offset)
+      throws IOException {
+    if (replica != null && replica.follower() == follower && !deleted) {
+      log.truncateFullyAndStartAt(offset);
+    }
+  }
+
+  /** The current role (null on a single broker). */
+  public synchronized PartitionReplica.Role role() {
+    return replica == null ? null : replica.role();
+  }
+
+  /**
+   * A leader fetch from follower {@code replicaId} (validated and counted); see PartitionLeader.
+   */
+  public FetchValidation onFollowerFetch(
+      int replicaId, int currentLeaderEpoch, long fetchOffset, int lastFetchedEpoch, long nowMs) {
+    if (replica == null) {
+      return new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+    }
+    FetchValidation v =
+        onReplicationProgress(
+            l ->
+                l.onFollowerFetch(
+                    replicaId, currentLeaderEpoch, fetchOffset, lastFetchedEpoch, nowMs));
+    return v == null ? new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER) : v;
+  }
+
+  /** acks=all before the append: NOT_ENOUGH_REPLICAS when the ISR is below the minimum. */
+  public synchronized ReplicationError checkBeforeAcksAll() {
+    if (replica == null) {
+      return ReplicationError.NONE;
+    }
+    PartitionLeader leader = replica.leader();
+    return leader == null
+        ? ReplicationError.NOT_LEADER_OR_FOLLOWER
+        : leader.checkBeforeAcksAllAppend(minInSyncReplicas());
+  }
+
+  /**
+   * acks=all after the append of records ending before {@code requiredOffset}: completes with the
+   * answer once the high watermark covers them (or the ISR fell below the minimum, the deadline
+   * passed, leadership was lost).
+   */
+  public CompletableFuture<ReplicationError> awaitReplicated(long requiredOffset, long deadlineMs) {
+    CompletableFuture<ReplicationError> f = new CompletableFuture<>();
+    if (replica == null) {
+      f.complete(ReplicationError.NONE);
+      return f;
+    }
+    boolean parked;
+    synchronized (this) {
+      PartitionLeader leader = replica.leader();
+      if (leader == null) {
+        f.complete(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+        return f;
+      }
+      parked = purgatory.park(requiredOffset, deadlineMs, f);
+    }
+    if (!parked) {
+      f.complete(ReplicationError.REQUEST_TIMED_OUT);
+    } else {
+      onReplicationProgress(null); // the high watermark may already cover it
+    }
+    return f;
+  }
+
+  /**
+   * The ISR timer: expires acks=all waits past their deadline and returns the leader's proposal to
+   * shrink the ISR (with its id), or null.
+   */
+  public IsrProposal maybeShrinkIsr(long nowMs) {
+    if (replica == null) {
+      return null;
+    }
+    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done = List.of();
+    IsrProposal proposal = null;
+    synchronized (this) {
+      PartitionLeader leader = replica.leader();
+      if (leader != null) {
+        done = purgatory.poll(leader, minInSyncReplicas(), nowMs);
+        List<Integer> shrink = leader.maybeShrinkIsr(nowMs);
+        if (shrink != null) {
+          proposal = proposal(leader, shrink);
+        }
+      }
+    }
+    complete(done);
+    return proposal;
+  }
+
+  /** The leader's pending ISR change (to resend), or null. */
+  public synchronized IsrProposal pendingIsrProposal() {
+    PartitionLeader leader = replica == null ? null : replica.leader();
+    return leader == null || leader.pendingIsr() == null
+        ? null
+        : proposal(leader, leader.pendingIsr());
+  }
+
+  /** The controller refused proposal {@code proposalId} of leader epoch {@code epoch}. */
+  public synchronized void onIsrChangeFailed(int epoch, long proposalId) {
+    PartitionLeader leader = replica == null ? null : replica.leader();
+    if (leader != null && leader.leaderEpoch() == epoch) {
+      leader.onIsrChangeFailed(proposalId);
+    }
+  }
+
+  private IsrProposal proposal(PartitionLeader leader, List<Integer> isr) {
+    PartitionRecord s = leader.state();
+    return new IsrProposal(
+        this, s.leaderEpoch(), s.partitionEpoch(), List.copyOf(isr), leader.pendingProposalId());
+  }
+
+  /** An ISR change to send to the controller. */
+  public record IsrProposal(
+      Partition partition,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> newIsr,
+      long proposalId) {}
+
+  /** The committed ISR, replicas and leader as this broker knows them (leaders only), or null. */
+  public synchronized PartitionRecord leaderState() {
+    PartitionLeader leader = replica == null ? null : replica.leader();
+    return leader == null ? null : leader.state();
   }
 
   public ProducePolicy producePolicy() {
@@ -101,6 +450,7 @@ public final class Partition {
   /** Marks the partition's topic deleted; parked fetches are woken to notice. */
   void markDeleted() {
     deleted = true;
+    stopReplica();
     watchers.forEach(Runnable::run);
   }
 

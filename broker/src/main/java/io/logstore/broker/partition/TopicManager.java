@@ -3,6 +3,9 @@ package io.logstore.broker.partition;
 import io.logstore.broker.topic.ConfigResolver;
 import io.logstore.broker.topic.TopicConfigDefinition;
 import io.logstore.broker.topic.TopicConfigStore;
+import io.logstore.replication.PartitionReplica;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import io.logstore.storage.LogConfig;
 import io.logstore.storage.LogManager;
 import io.logstore.storage.PartitionId;
@@ -44,17 +47,151 @@ public final class TopicManager {
   private final Map<Uuid, TopicInfo> byId = new ConcurrentHashMap<>();
   private final Map<String, Map<String, String>> overrides = new ConcurrentHashMap<>();
 
+  /** -1 on a single broker; this broker's id in a cluster. */
+  private final int localBrokerId;
+
+  private final long replicaLagTimeMaxMs;
+
+  /** Logs found at start-up in a cluster, waiting for the metadata to claim them. */
+  private final Map<PartitionId, PartitionLog> unclaimed = new ConcurrentHashMap<>();
+
+  /** A single broker's topics: the partition directories are the source of truth. */
   public TopicManager(
       LogManager logs,
       ConfigResolver resolver,
       TopicConfigStore configStore,
       java.nio.file.Path dataDir)
       throws IOException {
+    this(logs, resolver, configStore, dataDir, -1, 0);
+  }
+
+  /**
+   * With {@code localBrokerId >= 0}, a cluster member's topics: the metadata image is the source of
+   * truth ({@link #applyImage}); logs found at start-up wait for it.
+   */
+  public TopicManager(
+      LogManager logs,
+      ConfigResolver resolver,
+      TopicConfigStore configStore,
+      java.nio.file.Path dataDir,
+      int localBrokerId,
+      long replicaLagTimeMaxMs)
+      throws IOException {
     this.logs = logs;
     this.dataDir = dataDir;
     this.resolver = resolver;
     this.configStore = configStore;
-    loadExisting();
+    this.localBrokerId = localBrokerId;
+    this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
+    if (localBrokerId < 0) {
+      loadExisting();
+    } else {
+      unclaimed.putAll(logs.logs());
+      log.info("Found {} partition logs; waiting for the cluster metadata", unclaimed.size());
+    }
+  }
+
+  /** Whether topics come from the cluster metadata. */
+  public boolean clustered() {
+    return localBrokerId >= 0;
+  }
+
+  /** A partition's role change made by {@link #applyImage}. */
+  public record RoleChange(
+      Partition partition, PartitionReplica.Transition transition, PartitionRecord state) {}
+
+  /**
+   * Makes the local topics follow {@code image} (cluster only; called on the replica manager
+   * thread): creates the logs of partitions assigned to this broker, deletes topics the image no
+   * longer has (and logs of partitions no longer assigned), applies topic configs, and applies each
+   * local partition's state. Returns the role changes.
+   */
+  public synchronized List<RoleChange> applyImage(MetadataImage image, long nowMs)
+      throws IOException {
+    List<RoleChange> changes = new ArrayList<>();
+    Map<Uuid, TopicInfo> keep = new java.util.HashMap<>();
+    for (MetadataImage.TopicImage t : image.topicsById().values()) {
+      Uuid id = toKafka(t.topicId());
+      TopicInfo current = byId.get(id);
+      TopicInfo sameName = byName.get(t.name());
+      if (sameName != null && !sameName.topicId().equals(id)) {
+        dropTopic(sameName); // an older topic of the same name was deleted and re-created
+      }
+      Map<String, String> topicOverrides = Map.copyOf(t.configs());
+      LogConfig config = resolver.logConfig(topicOverrides);
+      List<Partition> local = new ArrayList<>();
+      for (PartitionRecord p : t.partitions().values()) {
+        Partition existing = current == null ? null : current.partition(p.partition()).orElse(null);
+        if (!p.replicas().contains(localBrokerId)) {
+          if (existing != null) {
+            existing.markDeleted();
+            logs.deleteLog(new PartitionId(t.name(), p.partition()));
+          }
+          continue;
+        }
+        if (existing == null) {
+          PartitionId pid = new PartitionId(t.name(), p.partition());
+          PartitionLog partitionLog = unclaimed.remove(pid);
+          if (partitionLog != null && !partitionLog.topicId().equals(t.topicId())) {
+            logs.deleteLog(pid);
+            partitionLog = null;
+          }
+          if (partitionLog == null) {
+            partitionLog = logs.createLog(pid, t.topicId(), config);
+          }
+          existing =
+              Partition.replicated(
+                  t.name(), id, p.partition(), partitionLog, localBrokerId, replicaLagTimeMaxMs);
+        }
+        local.add(existing);
+      }
+      TopicInfo info = new TopicInfo(t.name(), id, t.partitions().size(), local);
+      boolean configChanged = !topicOverrides.equals(overrides.get(t.name()));
+      overrides.put(t.name(), topicOverrides);
+      register(info);
+      if (configChanged || current == null || current.partitions().size() != local.size()) {
+        applyConfig(info);
+      }
+      keep.put(id, info);
+      for (Partition partition : local) {
+        PartitionRecord state = t.partitions().get(partition.index());
+        PartitionReplica.Transition tr = partition.applyState(state, nowMs);
+        changes.add(new RoleChange(partition, tr, state));
+      }
+    }
+    for (TopicInfo gone : List.copyOf(byId.values())) {
+      if (!keep.containsKey(gone.topicId())) {
+        dropTopic(gone);
+      }
+    }
+    for (PartitionId orphan : List.copyOf(unclaimed.keySet())) {
+      if (image.topic(orphan.topic()).isEmpty()) {
+        unclaimed.remove(orphan);
+        logs.deleteLog(orphan);
+        log.info("Deleted the log of {}: its topic is not in the cluster metadata", orphan);
+      }
+    }
+    return changes;
+  }
+
+  private void dropTopic(TopicInfo topic) throws IOException {
+    byName.remove(topic.name(), topic);
+    byId.remove(topic.topicId(), topic);
+    overrides.remove(topic.name());
+    for (Partition partition : topic.partitions()) {
+      partition.markDeleted();
+      logs.deleteLog(new PartitionId(topic.name(), partition.index()));
+    }
+    log.info("Deleted topic {} topicId={}", topic.name(), topic.topicId());
+  }
+
+  /** Every local partition (cluster: for the ISR timer and shutdown). */
+  public List<Partition> localPartitions() {
+    List<Partition> all = new ArrayList<>();
+    for (TopicInfo t : byName.values()) {
+      all.addAll(t.partitions());
+    }
+    return all;
   }
 
   private void loadExisting() throws IOException {
@@ -123,10 +260,7 @@ public final class TopicManager {
 
   public Optional<Partition> partition(String topic, int partition) {
     TopicInfo info = topic == null ? null : byName.get(topic);
-    if (info == null || partition < 0 || partition >= info.partitions().size()) {
-      return Optional.empty();
-    }
-    return Optional.of(info.partitions().get(partition));
+    return info == null ? Optional.empty() : info.partition(partition);
   }
 
   public Collection<TopicInfo> topics() {
@@ -143,10 +277,68 @@ public final class TopicManager {
   }
 
   /**
+   * In a cluster, topics are created and deleted by the controller: the broker commits a command
+   * and the topic appears locally once the replica manager applied the image holding it.
+   */
+  public interface TopicController {
+    /** Brokers that can hold replicas now. */
+    int activeBrokers();
+
+    /**
+     * Creates the topic through the controller and returns it once it is registered here; throws
+     * Kafka's ApiException for the controller's refusal.
+     */
+    TopicInfo create(
+        String name, int partitions, int replicationFactor, Map<String, String> configs);
+
+    /** Deletes the topic through the controller; returns once committed. */
+    void delete(TopicInfo topic);
+  }
+
+  private volatile TopicController controller;
+
+  /** Routes creation and deletion to the cluster's controller (cluster only). */
+  public void setController(TopicController controller) {
+    this.controller = controller;
+  }
+
+  /** Brokers that can hold replicas (1 on a single broker). */
+  public int activeBrokers() {
+    TopicController c = controller;
+    return c == null ? 1 : c.activeBrokers();
+  }
+
+  /**
+   * Creates {@code name} with {@code partitionCount} partitions, {@code replicationFactor} copies
+   * (cluster) and validated {@code topicOverrides}, or returns the existing topic (single broker).
+   * The caller has validated name and configs. Blocks in a cluster: off the event loops.
+   */
+  public TopicInfo createTopic(
+      String name, int partitionCount, int replicationFactor, Map<String, String> topicOverrides) {
+    TopicController c = controller;
+    if (clustered()) {
+      if (c == null) {
+        throw new org.apache.kafka.common.errors.NotControllerException(
+            "the cluster metadata is not ready yet");
+      }
+      return c.create(name, partitionCount, replicationFactor, topicOverrides);
+    }
+    return createTopic(name, partitionCount, topicOverrides);
+  }
+
+  /**
    * Creates {@code name} with {@code partitionCount} partitions and validated {@code
    * topicOverrides}, or returns the existing topic. The caller has validated name and configs.
    */
-  public synchronized TopicInfo createTopic(
+  public TopicInfo createTopic(
+      String name, int partitionCount, Map<String, String> topicOverrides) {
+    if (clustered()) {
+      return createTopic(name, partitionCount, 1, topicOverrides);
+    }
+    return createLocally(name, partitionCount, topicOverrides);
+  }
+
+  private synchronized TopicInfo createLocally(
       String name, int partitionCount, Map<String, String> topicOverrides) {
     TopicInfo existing = byName.get(name);
     if (existing != null) {
@@ -181,7 +373,20 @@ public final class TopicManager {
    * Deletes a topic: it disappears from lookups at once; its directories are renamed now and their
    * files removed in the background.
    */
-  public synchronized void deleteTopic(TopicInfo topic) throws IOException {
+  public void deleteTopic(TopicInfo topic) throws IOException {
+    if (clustered()) {
+      TopicController c = controller;
+      if (c == null) {
+        throw new org.apache.kafka.common.errors.NotControllerException(
+            "the cluster metadata is not ready yet");
+      }
+      c.delete(topic);
+      return;
+    }
+    deleteLocally(topic);
+  }
+
+  private synchronized void deleteLocally(TopicInfo topic) throws IOException {
     byName.remove(topic.name(), topic);
     byId.remove(topic.topicId(), topic);
     overrides.remove(topic.name());
@@ -244,7 +449,11 @@ public final class TopicManager {
     String compression =
         resolver.topicValue(topicOverrides, TopicConfigDefinition.COMPRESSION_TYPE);
     String cleanup = resolver.topicValue(topicOverrides, TopicConfigDefinition.CLEANUP_POLICY);
-    return new ProducePolicy(compression, cleanup != null && cleanup.contains("compact"));
+    String minIsr = resolver.topicValue(topicOverrides, TopicConfigDefinition.MIN_INSYNC_REPLICAS);
+    return new ProducePolicy(
+        compression,
+        cleanup != null && cleanup.contains("compact"),
+        minIsr == null ? 1 : Integer.parseInt(minIsr));
   }
 
   /** Makes log start offsets and other checkpoints durable now (after DeleteRecords). */

@@ -17,10 +17,12 @@ import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
+import io.logstore.replication.metadata.MetadataRecord.TopicConfigRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -173,6 +175,13 @@ public final class ControllerLogic {
         }
       }
     }
+    if (error == ReplicationError.INELIGIBLE_REPLICA) {
+      // The only refusal that a later copy of the same proposal could escape (the replica may
+      // become ACTIVE meanwhile): bump the partition epoch so every copy is refused from now on,
+      // which makes a refusal final for the leader that sent it.
+      PartitionRecord fenced = p.withIsr(p.isr());
+      return new AlterPartitionResult(List.of(fenced), error, fenced);
+    }
     if (error != ReplicationError.NONE) {
       return new AlterPartitionResult(List.of(), error, p);
     }
@@ -186,6 +195,17 @@ public final class ControllerLogic {
    */
   public Result createTopic(
       MetadataImage image, String name, UUID topicId, int partitions, int replicationFactor) {
+    return createTopic(image, name, topicId, partitions, replicationFactor, Map.of());
+  }
+
+  /** CreateTopics with configs set on the topic (committed before its partitions). */
+  public Result createTopic(
+      MetadataImage image,
+      String name,
+      UUID topicId,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs) {
     List<Integer> active = new ArrayList<>();
     for (BrokerRecord b : image.brokers().values()) {
       if (b.state() == BrokerState.ACTIVE) {
@@ -200,6 +220,7 @@ public final class ControllerLogic {
       return Result.error(ReplicationError.TOPIC_ALREADY_EXISTS);
     }
     List<MetadataRecord> out = new ArrayList<>();
+    configs.forEach((key, value) -> out.add(new TopicConfigRecord(name, key, value)));
     out.add(new TopicRecord(name, topicId));
     for (int i = 0; i < partitions; i++) {
       List<Integer> replicas = new ArrayList<>();
@@ -259,7 +280,9 @@ public final class ControllerLogic {
       return new CommandOutcome(r.records(), r.error(), r.state());
     }
     if (command instanceof CreateTopic c) {
-      Result r = createTopic(image, c.name(), c.topicId(), c.partitions(), c.replicationFactor());
+      Result r =
+          createTopic(
+              image, c.name(), c.topicId(), c.partitions(), c.replicationFactor(), c.configs());
       return new CommandOutcome(r.records(), r.error(), null);
     }
     if (command instanceof DeleteTopic d) {

@@ -1,7 +1,10 @@
 package io.logstore.replication.metadata;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -45,11 +48,18 @@ public sealed interface ControllerCommand {
     }
   }
 
-  record CreateTopic(String name, UUID topicId, int partitions, int replicationFactor)
+  /** CreateTopics for one topic, with the configs set on it at creation. */
+  record CreateTopic(
+      String name, UUID topicId, int partitions, int replicationFactor, Map<String, String> configs)
       implements ControllerCommand {
     public CreateTopic {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(topicId, "topicId");
+      configs = Collections.unmodifiableMap(new TreeMap<>(configs));
+    }
+
+    public CreateTopic(String name, UUID topicId, int partitions, int replicationFactor) {
+      this(name, topicId, partitions, replicationFactor, Map.of());
     }
   }
 

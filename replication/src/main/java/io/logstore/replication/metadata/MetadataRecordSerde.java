@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.CRC32C;
 
@@ -59,7 +60,8 @@ import java.util.zip.CRC32C;
  *       brokerEpoch int64, host string, port int32); 2 FenceBroker and 3 ControlledShutdown
  *       (brokerId int32, brokerEpoch int64); 4 AlterPartition (brokerId int32, topicId uuid,
  *       partition int32, leaderEpoch int32, partitionEpoch int32, newIsr int32[]); 5 CreateTopic
- *       (name string, topicId uuid, partitions int32, replicationFactor int32); 6 DeleteTopic
+ *       (name string, topicId uuid, partitions int32, replicationFactor int32, configCount int32,
+ *       then configCount (key string, value string)); 6 DeleteTopic
  *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32)</td></tr>
  *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
  *       PartitionRecord body if hasState is 1, count int32, then count records</td></tr>
@@ -167,6 +169,13 @@ public final class MetadataRecordSerde {
       w.uuid(c.topicId());
       w.int32(c.partitions());
       w.int32(c.replicationFactor());
+      w.int32(c.configs().size());
+      c.configs()
+          .forEach(
+              (k, v) -> {
+                w.string(k);
+                w.string(v);
+              });
     } else if (command instanceof ControllerCommand.DeleteTopic c) {
       w.int8(COMMAND_DELETE_TOPIC);
       w.uuid(c.topicId());
@@ -203,7 +212,23 @@ public final class MetadataRecordSerde {
                   r.int32(), r.uuid(), r.int32(), r.int32(), r.int32(), r.int32List());
           break;
         case COMMAND_CREATE_TOPIC:
-          command = new ControllerCommand.CreateTopic(r.string(), r.uuid(), r.int32(), r.int32());
+          {
+            String name = r.string();
+            UUID topicId = r.uuid();
+            int partitions = r.int32();
+            int replicationFactor = r.int32();
+            int configCount = r.int32();
+            if (configCount < 0 || configCount > 10_000) {
+              throw new IllegalArgumentException("bad config count " + configCount);
+            }
+            Map<String, String> configs = new TreeMap<>();
+            for (int i = 0; i < configCount; i++) {
+              configs.put(r.string(), r.string());
+            }
+            command =
+                new ControllerCommand.CreateTopic(
+                    name, topicId, partitions, replicationFactor, configs);
+          }
           break;
         case COMMAND_DELETE_TOPIC:
           command = new ControllerCommand.DeleteTopic(r.uuid());

@@ -153,8 +153,17 @@ class ControllerLogicTest {
         logic.alterPartition(
             image, 1, TOPIC, 0, p.leaderEpoch(), p.partitionEpoch(), List.of(1, 2, 3));
 
+    // Then it is refused, and the refusal is final: the partition epoch moves (same ISR), so a
+    // late copy of the same proposal is refused even after broker 3 became ACTIVE again
     assertThat(expand.error()).isEqualTo(ReplicationError.INELIGIBLE_REPLICA);
-    assertThat(expand.records()).isEmpty();
+    assertThat(expand.records()).containsExactly(p.withIsr(p.isr()));
+    commit(expand.records());
+    commit(logic.registerBroker(image, 3, 99, "h3", 9092));
+    AlterPartitionResult lateCopy =
+        logic.alterPartition(
+            image, 1, TOPIC, 0, p.leaderEpoch(), p.partitionEpoch(), List.of(1, 2, 3));
+    assertThat(lateCopy.error()).isEqualTo(ReplicationError.INVALID_UPDATE_VERSION);
+    assertThat(partition(0).isr()).isEqualTo(p.isr());
   }
 
   @Test

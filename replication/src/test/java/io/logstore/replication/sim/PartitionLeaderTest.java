@@ -104,9 +104,9 @@ class PartitionLeaderTest {
     PartitionLeader leader = leader(List.of(1, 2, 3));
 
     assertThat(leader.onFollowerFetch(2, 5, 0, -1, 0))
-        .isEqualTo(new FetchValidation.Error(ReplicationError.FENCED_LEADER_EPOCH));
-    assertThat(leader.onFollowerFetch(2, 3, 0, -1, 0))
         .isEqualTo(new FetchValidation.Error(ReplicationError.UNKNOWN_LEADER_EPOCH));
+    assertThat(leader.onFollowerFetch(2, 3, 0, -1, 0))
+        .isEqualTo(new FetchValidation.Error(ReplicationError.FENCED_LEADER_EPOCH));
     assertThat(leader.onFollowerFetch(7, 4, 0, -1, 0))
         .isEqualTo(new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER));
     assertThat(leader.onFollowerFetch(2, 4, 5, -1, 0))

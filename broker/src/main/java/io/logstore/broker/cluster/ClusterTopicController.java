@@ -1,0 +1,114 @@
+package io.logstore.broker.cluster;
+
+import io.logstore.broker.partition.TopicInfo;
+import io.logstore.broker.partition.TopicManager;
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.metadata.BrokerState;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Topic creation and deletion in a cluster: commits the controller command, then waits (bounded)
+ * until this broker's replica manager has applied the image that holds the change, so the answer
+ * and the local view agree. Blocking: called on the admin thread, never on an event loop.
+ */
+final class ClusterTopicController implements TopicManager.TopicController {
+  private static final long TIMEOUT_MS = 30_000;
+  private static final long POLL_MS = 10;
+
+  private final ClusterNode node;
+  private final ReplicaManager replicas;
+  private final TopicManager topics;
+
+  ClusterTopicController(ClusterNode node, ReplicaManager replicas, TopicManager topics) {
+    this.node = node;
+    this.replicas = replicas;
+    this.topics = topics;
+  }
+
+  @Override
+  public int activeBrokers() {
+    return (int)
+        node.image().brokers().values().stream()
+            .filter(b -> b.state() == BrokerState.ACTIVE)
+            .count();
+  }
+
+  @Override
+  public TopicInfo create(
+      String name, int partitions, int replicationFactor, Map<String, String> configs) {
+    UUID id = UUID.randomUUID();
+    CommandOutcome outcome =
+        execute(
+            new ControllerCommand.CreateTopic(name, id, partitions, replicationFactor, configs));
+    if (!outcome.succeeded()) {
+      throw toApiException(outcome.error(), "cannot create topic " + name);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (System.nanoTime() < deadline) {
+      Optional<TopicInfo> local = topics.topic(name);
+      if (local.isPresent()
+          && local.get().topicId().getMostSignificantBits() == id.getMostSignificantBits()
+          && local.get().topicId().getLeastSignificantBits() == id.getLeastSignificantBits()) {
+        return local.get();
+      }
+      replicas.reapply();
+      sleep();
+    }
+    throw new org.apache.kafka.common.errors.TimeoutException(
+        "topic " + name + " was created but is not yet known on broker " + node.nodeId());
+  }
+
+  @Override
+  public void delete(TopicInfo topic) {
+    UUID id =
+        new UUID(
+            topic.topicId().getMostSignificantBits(), topic.topicId().getLeastSignificantBits());
+    CommandOutcome outcome = execute(new ControllerCommand.DeleteTopic(id));
+    if (!outcome.succeeded()) {
+      throw toApiException(outcome.error(), "cannot delete topic " + topic.name());
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (topics.topic(topic.topicId()).isPresent() && System.nanoTime() < deadline) {
+      replicas.reapply();
+      sleep();
+    }
+  }
+
+  private CommandOutcome execute(ControllerCommand command) {
+    try {
+      return node.quorum().execute(command).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotControllerException("interrupted while waiting for the controller");
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new NotControllerException("the controller did not answer: " + e);
+    }
+  }
+
+  private static ApiException toApiException(ReplicationError error, String message) {
+    Errors e;
+    try {
+      e = Errors.valueOf(error.name());
+    } catch (IllegalArgumentException notKafka) {
+      e = Errors.UNKNOWN_SERVER_ERROR;
+    }
+    return e.exception(message);
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(POLL_MS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

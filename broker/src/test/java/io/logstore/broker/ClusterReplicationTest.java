@@ -1,0 +1,289 @@
+package io.logstore.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.logstore.broker.config.BrokerConfig;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three in-process brokers replicate a topic with replication factor 3 through Kafka's own clients:
+ * Metadata shows leader, replicas and ISR; acks=all records reach every replica's log; after the
+ * leader stops, a follower leads and still holds every acknowledged record; with the ISR below
+ * min.insync.replicas acks=all is refused; a restarted broker catches up and rejoins the ISR.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class ClusterReplicationTest {
+  private static final Duration AWAIT = Duration.ofSeconds(60);
+  private static final String TOPIC = "replicated";
+
+  @TempDir Path tmp;
+  private final Map<Integer, TestBroker> brokers = new TreeMap<>();
+  private String voters;
+
+  @AfterEach
+  void stopAll() {
+    brokers.values().forEach(TestBroker::close);
+  }
+
+  @Test
+  void aReplicatedTopicSurvivesItsLeaderAndRefusesAcksAllBelowMinIsr() throws Exception {
+    // Given three brokers and a topic with 3 replicas and min.insync.replicas=2
+    voters = voters(3);
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(TOPIC, 2, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get();
+
+      // Then Metadata shows a leader, three replicas and an ISR of three for each partition
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                TopicDescription d = describe(admin);
+                for (TopicPartitionInfo p : d.partitions()) {
+                  assertThat(p.leader()).isNotNull();
+                  assertThat(p.replicas()).extracting(Node::id).hasSize(3);
+                  assertThat(p.isr()).extracting(Node::id).hasSize(3);
+                }
+              });
+      assertThat(
+              admin
+                  .describeConfigs(
+                      List.of(
+                          new org.apache.kafka.common.config.ConfigResource(
+                              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, TOPIC)))
+                  .all()
+                  .get()
+                  .values()
+                  .iterator()
+                  .next()
+                  .get("min.insync.replicas")
+                  .value())
+          .isEqualTo("2");
+
+      // When records are produced with acks=all
+      List<String> acked = new ArrayList<>(produce(0, 200));
+
+      // Then every replica's log holds them (followers copied them before the ack)
+      for (TestBroker b : brokers.values()) {
+        long total = 0;
+        for (int p = 0; p < 2; p++) {
+          total += b.broker().topics().partition(TOPIC, p).orElseThrow().log().logEndOffset();
+        }
+        assertThat(total).as("records on broker %s", b).isEqualTo(200);
+      }
+
+      // When the leader of partition 0 stops
+      int leader = describe(admin).partitions().get(0).leader().id();
+      brokers.remove(leader).close();
+
+      // Then another replica leads with the surviving ISR, and acks=all still works
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                TopicPartitionInfo p0 = describe(admin).partitions().get(0);
+                assertThat(p0.leader()).isNotNull();
+                assertThat(p0.leader().id()).isNotEqualTo(leader);
+                assertThat(p0.isr()).extracting(Node::id).doesNotContain(leader);
+              });
+      acked.addAll(produce(200, 100));
+
+      // and a consumer reads every acknowledged record exactly once
+      assertThat(consumeAll(acked.size())).containsExactlyInAnyOrderElementsOf(acked);
+
+      // When a second broker stops, the ISR falls below min.insync.replicas
+      int second = brokers.keySet().stream().filter(id -> id != leader).findFirst().orElseThrow();
+      brokers.remove(second).close();
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                for (TopicPartitionInfo p : describe(admin).partitions()) {
+                  assertThat(p.isr()).hasSize(1);
+                }
+              });
+
+      // Then acks=all is refused with NOT_ENOUGH_REPLICAS
+      try (KafkaProducer<String, String> producer = producer(Map.of("retries", "0"))) {
+        ExecutionException refused =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                ExecutionException.class,
+                () -> producer.send(new ProducerRecord<>(TOPIC, 0, "k", "refused")).get());
+        assertThat(refused.getCause()).isInstanceOf(NotEnoughReplicasException.class);
+      }
+
+      // When both come back, they catch up and rejoin the ISR, and nothing acknowledged is lost
+      start(leader);
+      start(second);
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                for (TopicPartitionInfo p : describe(admin).partitions()) {
+                  assertThat(p.isr()).hasSize(3);
+                }
+              });
+      for (TestBroker b : brokers.values()) {
+        await()
+            .atMost(AWAIT)
+            .untilAsserted(
+                () -> {
+                  long total = 0;
+                  for (int p = 0; p < 2; p++) {
+                    total +=
+                        b.broker().topics().partition(TOPIC, p).orElseThrow().log().logEndOffset();
+                  }
+                  assertThat(total).isEqualTo(acked.size());
+                });
+      }
+      assertThat(consumeAll(acked.size())).containsExactlyInAnyOrderElementsOf(acked);
+      PartitionRecord state =
+          brokers
+              .values()
+              .iterator()
+              .next()
+              .broker()
+              .clusterNode()
+              .image()
+              .topic(TOPIC)
+              .orElseThrow()
+              .partitions()
+              .get(0);
+      assertThat(state.leaderEpoch()).isGreaterThan(0);
+    }
+  }
+
+  private TopicDescription describe(Admin admin) throws Exception {
+    return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
+  }
+
+  private List<String> produce(int from, int count) throws Exception {
+    List<String> values = new ArrayList<>();
+    try (KafkaProducer<String, String> producer = producer(Map.of())) {
+      List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+      for (int i = from; i < from + count; i++) {
+        String v = "v" + i;
+        sent.add(producer.send(new ProducerRecord<>(TOPIC, i % 2, "k" + i, v)));
+        values.add(v);
+      }
+      for (var f : sent) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    }
+    return values;
+  }
+
+  private KafkaProducer<String, String> producer(Map<String, String> extra) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", bootstrap());
+    props.put("acks", "all");
+    props.put("enable.idempotence", "true");
+    props.put("delivery.timeout.ms", "60000");
+    props.put("request.timeout.ms", "10000");
+    props.putAll(extra);
+    if (extra.containsKey("retries")) {
+      props.put("enable.idempotence", "false");
+      props.put("delivery.timeout.ms", "15000");
+    }
+    return new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+  }
+
+  private List<String> consumeAll(int expected) {
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of("bootstrap.servers", bootstrap(), "auto.offset.reset", "earliest"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.assign(List.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1)));
+      consumer.seekToBeginning(consumer.assignment());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (values.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          values.add(r.value());
+        }
+      }
+    }
+    return values;
+  }
+
+  private String bootstrap() {
+    StringJoiner j = new StringJoiner(",");
+    brokers.values().forEach(b -> j.add(b.bootstrapServers()));
+    return j.toString();
+  }
+
+  private void start(int id) throws Exception {
+    brokers.put(
+        id,
+        TestBroker.start(
+            tmp.resolve("broker-" + id),
+            Map.of(
+                BrokerConfig.NODE_ID,
+                Integer.toString(id),
+                BrokerConfig.CONTROLLER_QUORUM_VOTERS,
+                voters,
+                BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS,
+                "200",
+                BrokerConfig.BROKER_SESSION_TIMEOUT_MS,
+                "3000",
+                BrokerConfig.REPLICA_LAG_TIME_MAX_MS,
+                "3000")));
+  }
+
+  private static String voters(int count) throws IOException {
+    StringJoiner j = new StringJoiner(",");
+    List<ServerSocket> sockets = new ArrayList<>();
+    for (int id = 1; id <= count; id++) {
+      ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+      sockets.add(s);
+      j.add(id + "@127.0.0.1:" + s.getLocalPort());
+    }
+    for (ServerSocket s : sockets) {
+      s.close();
+    }
+    return j.toString();
+  }
+}
