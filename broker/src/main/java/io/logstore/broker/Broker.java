@@ -222,7 +222,12 @@ public final class Broker implements AutoCloseable {
         .register(new DescribeTopicPartitionsHandler(topics, identity::get, cluster))
         .register(new DescribeLogDirsHandler(topics))
         .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))
-        .register(new FindCoordinatorHandler(identity::get))
+        .register(
+            new FindCoordinatorHandler(
+                identity::get,
+                cluster,
+                config.offsetsTopicPartitions(),
+                config.offsetsTopicReplicationFactor()))
         .register(new JoinGroupHandler(groupCoordinator))
         .register(new SyncGroupHandler(groupCoordinator))
         .register(new HeartbeatHandler(groupCoordinator))
@@ -292,6 +297,19 @@ public final class Broker implements AutoCloseable {
               config.replicaFetchMaxBytes(),
               config.replicaSocketTimeoutMs());
       topics.setController(clusterNode.topicController(replicaManager, topics));
+      GroupCoordinator groups = groupCoordinator;
+      replicaManager.addRoleListener(
+          changes -> {
+            java.util.Set<Integer> led = new java.util.TreeSet<>();
+            topics
+                .topic(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME)
+                .ifPresent(
+                    t ->
+                        t.partitions().stream()
+                            .filter(p -> p.isLeader())
+                            .forEach(p -> led.add(p.index())));
+            groups.onLeadership(led);
+          });
     }
     state = state.transitionTo(BrokerState.RUNNING);
     log.info(

@@ -195,6 +195,73 @@ class ClusterReplicationTest {
     }
   }
 
+  @Test
+  void aConsumerGroupKeepsItsCommittedOffsetsWhenItsCoordinatorStops() throws Exception {
+    // Given three brokers, a replicated topic with 100 records, and a group that consumed and
+    // committed them
+    voters = voters(3);
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    List<String> first;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+      admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 3))).all().get();
+      first = produce(0, 100);
+      assertThat(groupConsume("g1", first.size())).containsExactlyInAnyOrderElementsOf(first);
+
+      // Then the offsets topic is replicated and the group's coordinator is one of the brokers
+      TopicDescription offsets =
+          admin
+              .describeTopics(List.of("__consumer_offsets"))
+              .allTopicNames()
+              .get()
+              .get("__consumer_offsets");
+      assertThat(offsets.partitions().get(0).replicas()).hasSize(3);
+      int coordinator =
+          admin.describeConsumerGroups(List.of("g1")).all().get().get("g1").coordinator().id();
+
+      // When the coordinator stops and more records arrive
+      brokers.remove(coordinator).close();
+      List<String> second = produce(100, 50);
+
+      // Then the group, now coordinated elsewhere, resumes after its committed offsets
+      assertThat(groupConsume("g1", second.size())).containsExactlyInAnyOrderElementsOf(second);
+      assertThat(
+              admin.describeConsumerGroups(List.of("g1")).all().get().get("g1").coordinator().id())
+          .isNotEqualTo(coordinator);
+    }
+  }
+
+  private List<String> groupConsume(String group, int expected) {
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap(),
+                "group.id",
+                group,
+                "auto.offset.reset",
+                "earliest",
+                "enable.auto.commit",
+                "false"),
+            new StringDeserializer(),
+            new StringDeserializer())) {
+      consumer.subscribe(List.of(TOPIC));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (values.size() < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          values.add(r.value());
+        }
+      }
+      consumer.commitSync(Duration.ofSeconds(30));
+    }
+    return values;
+  }
+
   private TopicDescription describe(Admin admin) throws Exception {
     return admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
   }

@@ -83,6 +83,28 @@ final class ClusterTopicController implements TopicManager.TopicController {
     }
   }
 
+  @Override
+  public TopicInfo addPartitions(TopicInfo topic, int newCount) {
+    UUID id =
+        new UUID(
+            topic.topicId().getMostSignificantBits(), topic.topicId().getLeastSignificantBits());
+    CommandOutcome outcome = execute(new ControllerCommand.CreatePartitions(id, newCount));
+    if (!outcome.succeeded()) {
+      throw toApiException(outcome.error(), "cannot add partitions to " + topic.name());
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (System.nanoTime() < deadline) {
+      Optional<TopicInfo> local = topics.topic(topic.topicId());
+      if (local.isPresent() && local.get().partitionCount() >= newCount) {
+        return local.get();
+      }
+      replicas.reapply();
+      sleep();
+    }
+    throw new org.apache.kafka.common.errors.TimeoutException(
+        "partitions of " + topic.name() + " were added but are not yet known here");
+  }
+
   private CommandOutcome execute(ControllerCommand command) {
     try {
       return node.quorum().execute(command).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);

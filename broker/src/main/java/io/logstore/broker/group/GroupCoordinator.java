@@ -40,6 +40,12 @@ public final class GroupCoordinator implements AutoCloseable {
   private final OffsetCommands offsets;
   private final GroupConfig config;
 
+  /**
+   * Cluster: the offsets-topic partitions this broker leads and has loaded; null on a single broker
+   * (every group is here). Written on the coordinator thread.
+   */
+  private volatile Set<Integer> owned;
+
   private GroupCoordinator(
       ScheduledExecutorService thread, GroupCoordinatorShard shard, GroupConfig config) {
     this.thread = thread;
@@ -53,6 +59,55 @@ public final class GroupCoordinator implements AutoCloseable {
    * coordinator thread and the retention task.
    */
   public static GroupCoordinator start(TopicManager topics, GroupConfig config, Clock clock) {
+    GroupCoordinator coordinator = create(topics, config, clock);
+    if (topics.clustered()) {
+      coordinator.owned = Set.of(); // groups load as this broker becomes a partition's leader
+    }
+    return coordinator;
+  }
+
+  /**
+   * Cluster: this broker now leads exactly {@code partitions} of the offsets topic. Loads the
+   * groups of newly led partitions and drops those of partitions led elsewhere now; requests for
+   * their groups get NOT_COORDINATOR meanwhile.
+   */
+  public void onLeadership(Set<Integer> partitions) {
+    Set<Integer> target = Set.copyOf(partitions);
+    thread.execute(
+        guarded(
+            () -> {
+              Set<Integer> current = owned == null ? Set.of() : owned;
+              java.util.Set<Integer> now = new java.util.TreeSet<>(current);
+              for (int p : current) {
+                if (!target.contains(p)) {
+                  shard.unloadPartition(p);
+                  now.remove(p);
+                }
+              }
+              owned = Set.copyOf(now);
+              for (int p : target) {
+                if (!current.contains(p)) {
+                  shard.loadPartition(p);
+                  now.add(p);
+                  owned = Set.copyOf(now);
+                }
+              }
+            }));
+  }
+
+  /** Whether this broker coordinates {@code groupId} now. */
+  private boolean owns(String groupId) {
+    Set<Integer> o = owned;
+    return o == null || o.contains(shard.store.partitionFor(groupId));
+  }
+
+  private <T> CompletableFuture<T> notCoordinator(String groupId) {
+    return CompletableFuture.failedFuture(
+        new org.apache.kafka.common.errors.NotCoordinatorException(
+            "broker does not coordinate group " + groupId));
+  }
+
+  private static GroupCoordinator create(TopicManager topics, GroupConfig config, Clock clock) {
     ScheduledExecutorService thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -142,15 +197,24 @@ public final class GroupCoordinator implements AutoCloseable {
       boolean requireKnownMemberId,
       String clientId,
       String clientHost) {
+    if (!owns(request.groupId())) {
+      return notCoordinator(request.groupId());
+    }
     return submit(() -> shard.join(request, requireKnownMemberId, clientId, clientHost));
   }
 
   public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+    if (!owns(request.groupId())) {
+      return notCoordinator(request.groupId());
+    }
     return submit(() -> shard.sync(request));
   }
 
   public CompletableFuture<Errors> heartbeat(
       String groupId, String memberId, String groupInstanceId, int generationId) {
+    if (!owns(groupId)) {
+      return notCoordinator(groupId);
+    }
     return call(() -> shard.heartbeat(groupId, memberId, groupInstanceId, generationId));
   }
 
@@ -163,6 +227,9 @@ public final class GroupCoordinator implements AutoCloseable {
   public CompletableFuture<LeaveOutcome> leaveGroup(String groupId, List<Leaving> members) {
     List<LeavingMember> leaving =
         members.stream().map(m -> new LeavingMember(m.memberId(), m.groupInstanceId())).toList();
+    if (!owns(groupId)) {
+      return notCoordinator(groupId);
+    }
     return call(
         () -> {
           LeaveResult r = shard.leave(groupId, leaving);
@@ -192,6 +259,9 @@ public final class GroupCoordinator implements AutoCloseable {
     CommitCommand command =
         new CommitCommand(
             groupId, generationId, memberId, groupInstanceId, groupIdNotFoundIsError, commits);
+    if (!owns(groupId)) {
+      return notCoordinator(groupId);
+    }
     return submit(() -> offsets.commit(command));
   }
 
@@ -200,6 +270,9 @@ public final class GroupCoordinator implements AutoCloseable {
    */
   public CompletableFuture<Map<TopicPartition, OffsetAndMetadata>> fetchOffsets(
       String groupId, List<TopicPartition> partitions) {
+    if (!owns(groupId)) {
+      return notCoordinator(groupId);
+    }
     return call(() -> offsets.fetch(groupId, partitions));
   }
 
@@ -235,6 +308,11 @@ public final class GroupCoordinator implements AutoCloseable {
 
   /** DescribeGroups; an unknown group maps to null. */
   public CompletableFuture<Map<String, Description>> describeGroups(List<String> groupIds) {
+    for (String groupId : groupIds) {
+      if (!owns(groupId)) {
+        return notCoordinator(groupId);
+      }
+    }
     return call(
         () -> {
           Map<String, Description> result = new java.util.LinkedHashMap<>();
@@ -266,6 +344,11 @@ public final class GroupCoordinator implements AutoCloseable {
   }
 
   public CompletableFuture<Map<String, Errors>> deleteGroups(List<String> groupIds) {
+    for (String groupId : groupIds) {
+      if (!owns(groupId)) {
+        return notCoordinator(groupId);
+      }
+    }
     return submit(() -> offsets.deleteGroups(groupIds));
   }
 
@@ -274,6 +357,9 @@ public final class GroupCoordinator implements AutoCloseable {
 
   public CompletableFuture<OffsetDeleteOutcome> deleteOffsets(
       String groupId, List<TopicPartition> partitions) {
+    if (!owns(groupId)) {
+      return notCoordinator(groupId);
+    }
     return submit(
         () ->
             offsets

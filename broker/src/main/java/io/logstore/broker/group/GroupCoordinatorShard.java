@@ -92,6 +92,46 @@ final class GroupCoordinatorShard {
     log.info("Loaded {} groups", groups.size());
   }
 
+  /**
+   * Cluster: this broker now leads {@code partition} of the offsets topic; replays its records and
+   * starts the session timers of the members loaded.
+   */
+  void loadPartition(int partition) {
+    java.util.Set<String> before = new java.util.HashSet<>(groups.keySet());
+    loading = true;
+    try {
+      store.loadPartition(partition, this::replay);
+    } finally {
+      loading = false;
+    }
+    int loaded = 0;
+    for (ClassicGroup group : groups.values()) {
+      if (!before.contains(group.groupId())) {
+        loaded++;
+        for (GroupMember member : group.allMembers()) {
+          scheduleSessionTimeout(group, member, member.sessionTimeoutMs());
+        }
+      }
+    }
+    log.info("Loaded {} groups from partition {}", loaded, partition);
+  }
+
+  /** Cluster: this broker no longer leads {@code partition}; its groups leave memory. */
+  void unloadPartition(int partition) {
+    int removed = 0;
+    for (var it = groups.values().iterator(); it.hasNext(); ) {
+      ClassicGroup group = it.next();
+      if (store.partitionFor(group.groupId()) == partition) {
+        for (GroupMember member : group.allMembers()) {
+          cancelSession(member);
+        }
+        it.remove();
+        removed++;
+      }
+    }
+    log.info("Unloaded {} groups of partition {}", removed, partition);
+  }
+
   /** Applies one record to the in-memory state (at load and right after each append). */
   void replay(CoordinatorRecord record) {
     if (record instanceof OffsetCommit o) {

@@ -19,6 +19,16 @@ interface GroupStore {
   /** Calls {@code replay} for every record stored, in log order per partition. */
   void load(java.util.function.Consumer<CoordinatorRecord> replay);
 
+  /** Calls {@code replay} for every record of one partition (cluster: a newly led partition). */
+  default void loadPartition(int partition, java.util.function.Consumer<CoordinatorRecord> replay) {
+    throw new UnsupportedOperationException("a single store has no partitions to load");
+  }
+
+  /** The partition holding {@code groupId}'s records (0 when the store is not partitioned). */
+  default int partitionFor(String groupId) {
+    return 0;
+  }
+
   /** Why an append failed. */
   final class GroupStoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;

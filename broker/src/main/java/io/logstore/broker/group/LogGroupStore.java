@@ -4,6 +4,7 @@ import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.topic.TopicConfigDefinition;
+import io.logstore.replication.ReplicationError;
 import io.logstore.storage.AppendResult;
 import io.logstore.storage.LogSlice;
 import io.logstore.storage.PartitionLog;
@@ -36,6 +37,7 @@ final class LogGroupStore implements GroupStore {
 
   private static final Logger log = LoggerFactory.getLogger(LogGroupStore.class);
   private static final int READ_BYTES = 1024 * 1024;
+  private static final long REPLICATION_TIMEOUT_MS = 30_000;
 
   private final TopicManager topics;
   private final int partitionCount;
@@ -51,8 +53,18 @@ final class LogGroupStore implements GroupStore {
     this.topic = topics.topic(TOPIC).orElse(null);
   }
 
-  /** The topic, created (compacted, as in Kafka) when the first record is written. */
+  /**
+   * The topic, created (compacted, as in Kafka) when the first record is written. In a cluster it
+   * is created by FindCoordinator through the controller and looked up afresh each time (the
+   * replica manager replaces topic entries as the metadata changes).
+   */
   private TopicInfo topic() {
+    if (topics.clustered()) {
+      return topics
+          .topic(TOPIC)
+          .orElseThrow(
+              () -> new GroupStoreException(TOPIC + " does not exist on this broker yet", null));
+    }
     if (topic == null) {
       topic =
           topics.createTopic(
@@ -67,7 +79,28 @@ final class LogGroupStore implements GroupStore {
 
   private Partition partitionOf(String groupId) {
     TopicInfo info = topic();
-    return info.partitions().get(partitionFor(groupId, info.partitions().size()));
+    int index = partitionFor(groupId, info.partitionCount());
+    return info.partition(index)
+        .orElseThrow(
+            () -> new GroupStoreException(TOPIC + "-" + index + " is not on this broker", null));
+  }
+
+  @Override
+  public int partitionFor(String groupId) {
+    if (topics.clustered()) {
+      return topics.topic(TOPIC).map(t -> partitionFor(groupId, t.partitionCount())).orElse(-1);
+    }
+    return partitionFor(groupId, partitionCount);
+  }
+
+  @Override
+  public void loadPartition(int index, Consumer<CoordinatorRecord> replay) {
+    Partition partition = topic().partition(index).orElse(null);
+    if (partition == null) {
+      return;
+    }
+    int records = loadPartition(partition.log(), replay);
+    log.info("Replayed {} records from {}-{}", records, TOPIC, index);
   }
 
   @Override
@@ -77,6 +110,9 @@ final class LogGroupStore implements GroupStore {
       kvs.add(new KeyValue(GroupRecordCodec.key(record), GroupRecordCodec.value(record)));
     }
     Partition partition = partitionOf(groupId);
+    if (!partition.isLeader()) {
+      throw new GroupStoreException(TOPIC + "-" + partition.index() + " is not led here", null);
+    }
     ByteBuffer batch = WireRecords.buildBatch(kvs, clock.millis());
     AppendResult appended;
     try {
@@ -86,7 +122,22 @@ final class LogGroupStore implements GroupStore {
           "cannot append to topicPartition={}-{} groupId={}", TOPIC, partition.index(), groupId, e);
       throw new GroupStoreException("append to " + TOPIC + "-" + partition.index() + " failed", e);
     }
-    return partition.awaitDurable(appended.lastOffset() + 1);
+    long end = appended.lastOffset() + 1;
+    CompletableFuture<Void> durable = partition.awaitDurable(end);
+    if (!partition.replicated()) {
+      return durable;
+    }
+    // In a cluster the coordinator's records are acknowledged as acks=all: on the whole ISR.
+    return durable
+        .thenCompose(ok -> partition.awaitReplicated(end, clock.millis() + REPLICATION_TIMEOUT_MS))
+        .thenAccept(
+            outcome -> {
+              if (outcome != ReplicationError.NONE
+                  && outcome != ReplicationError.NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
+                throw new GroupStoreException(
+                    TOPIC + "-" + partition.index() + " did not replicate: " + outcome, null);
+              }
+            });
   }
 
   @Override

@@ -84,7 +84,7 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
           .setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code())
           .setErrorMessage("The topic '" + request.name() + "' does not exist.");
     }
-    int current = topic.get().partitions().size();
+    int current = topic.get().partitionCount();
     if (request.count() < current) {
       return invalidPartitions(
           result,
@@ -129,6 +129,8 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
     try {
       topics.addPartitions(topic.get(), request.count());
       return result.setErrorCode(Errors.NONE.code());
+    } catch (org.apache.kafka.common.errors.ApiException e) {
+      return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
     } catch (IOException e) {
       log.error("Cannot add partitions to {}", request.name(), e);
       return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());

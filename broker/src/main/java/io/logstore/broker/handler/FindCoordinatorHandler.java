@@ -2,9 +2,18 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.replication.metadata.ControllerCommand;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
@@ -12,6 +21,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * FindCoordinator v0-6 (v4+ batches keys). This single broker coordinates every group. Transaction
@@ -19,9 +29,35 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
   private final Supplier<BrokerIdentity> identity;
+  private final ClusterView cluster;
+  private final int offsetsPartitions;
+  private final int offsetsReplicationFactor;
+
+  /** At most one creation attempt of the offsets topic per second. */
+  private final java.util.concurrent.atomic.AtomicLong lastCreateNanos =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - CREATE_RETRY_NANOS);
+
+  private static final long CREATE_RETRY_NANOS = 1_000_000_000L;
 
   public FindCoordinatorHandler(Supplier<BrokerIdentity> identity) {
+    this(identity, null, 1, 1);
+  }
+
+  /**
+   * In a cluster a group's coordinator is the leader of its {@code __consumer_offsets} partition
+   * ({@code abs(hash(groupId)) % partitions}, as in Kafka). The topic is created (through the
+   * controller) by the first FindCoordinator, which answers COORDINATOR_NOT_AVAILABLE until it has
+   * a leader, as Kafka does.
+   */
+  public FindCoordinatorHandler(
+      Supplier<BrokerIdentity> identity,
+      ClusterView cluster,
+      int offsetsPartitions,
+      int offsetsReplicationFactor) {
     this.identity = identity;
+    this.cluster = cluster;
+    this.offsetsPartitions = offsetsPartitions;
+    this.offsetsReplicationFactor = offsetsReplicationFactor;
   }
 
   @Override
@@ -44,6 +80,9 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
       RequestContext context, FindCoordinatorRequestData request) {
     BrokerIdentity self = identity.get();
     FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+    if (cluster != null) {
+      return CompletableFuture.completedFuture(inCluster(context, request));
+    }
     if (context.version() >= 4) {
       for (String key : request.coordinatorKeys()) {
         Errors error = errorFor(request.keyType(), key);
@@ -68,6 +107,74 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
       response.setErrorMessage(error.message()).setNodeId(-1).setHost("").setPort(-1);
     }
     return CompletableFuture.completedFuture(response);
+  }
+
+  private FindCoordinatorResponseData inCluster(
+      RequestContext context, FindCoordinatorRequestData request) {
+    FindCoordinatorResponseData response = new FindCoordinatorResponseData();
+    List<String> keys = context.version() >= 4 ? request.coordinatorKeys() : List.of(request.key());
+    for (String key : keys) {
+      Errors error = errorFor(request.keyType(), key);
+      BrokerRecord coordinator = null;
+      if (error == Errors.NONE) {
+        coordinator = groupCoordinator(key);
+        if (coordinator == null) {
+          error = Errors.COORDINATOR_NOT_AVAILABLE;
+        }
+      }
+      if (context.version() >= 4) {
+        response
+            .coordinators()
+            .add(
+                new Coordinator()
+                    .setKey(key)
+                    .setErrorCode(error.code())
+                    .setErrorMessage(error == Errors.NONE ? null : error.message())
+                    .setNodeId(coordinator == null ? -1 : coordinator.brokerId())
+                    .setHost(coordinator == null ? "" : coordinator.host())
+                    .setPort(coordinator == null ? -1 : coordinator.port()));
+      } else {
+        response
+            .setErrorCode(error.code())
+            .setErrorMessage(error == Errors.NONE ? null : error.message())
+            .setNodeId(coordinator == null ? -1 : coordinator.brokerId())
+            .setHost(coordinator == null ? "" : coordinator.host())
+            .setPort(coordinator == null ? -1 : coordinator.port());
+      }
+    }
+    return response;
+  }
+
+  /** The leader of the group's offsets partition, if it has one (creating the topic first). */
+  private BrokerRecord groupCoordinator(String groupId) {
+    MetadataImage image = cluster.image();
+    Optional<MetadataImage.TopicImage> topic = image.topic(Topic.GROUP_METADATA_TOPIC_NAME);
+    if (topic.isEmpty()) {
+      int active = cluster.activeBrokers().size();
+      long now = System.nanoTime();
+      long last = lastCreateNanos.get();
+      if (active > 0
+          && now - last > CREATE_RETRY_NANOS
+          && lastCreateNanos.compareAndSet(last, now)) {
+        cluster.execute(
+            new ControllerCommand.CreateTopic(
+                Topic.GROUP_METADATA_TOPIC_NAME,
+                UUID.randomUUID(),
+                offsetsPartitions,
+                Math.min(offsetsReplicationFactor, active),
+                Map.of("cleanup.policy", "compact")));
+      }
+      return null;
+    }
+    int partitions = topic.get().partitions().size();
+    PartitionRecord p = topic.get().partitions().get(Utils.abs(groupId.hashCode()) % partitions);
+    if (p == null || p.leader() < 0) {
+      return null;
+    }
+    return image
+        .broker(p.leader())
+        .filter(b -> b.state() == io.logstore.replication.metadata.BrokerState.ACTIVE)
+        .orElse(null);
   }
 
   private static Errors errorFor(byte keyType, String key) {

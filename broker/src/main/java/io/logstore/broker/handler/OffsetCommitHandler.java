@@ -72,8 +72,7 @@ public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequest
           error = Errors.INVALID_GROUP_ID;
         } else if (topic.isEmpty()) {
           error = byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
-        } else if (p.partitionIndex() < 0
-            || p.partitionIndex() >= topic.get().partitions().size()) {
+        } else if (p.partitionIndex() < 0 || p.partitionIndex() >= topic.get().partitionCount()) {
           error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
         } else if (p.committedMetadata() != null
             && p.committedMetadata().getBytes(StandardCharsets.UTF_8).length > metadataMaxBytes) {

@@ -67,7 +67,7 @@ public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequest
         TopicPartition tp = new TopicPartition(t.name(), p.partitionIndex());
         if (topic.isEmpty()
             || p.partitionIndex() < 0
-            || p.partitionIndex() >= topic.get().partitions().size()) {
+            || p.partitionIndex() >= topic.get().partitionCount()) {
           early.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         } else {
           partitions.add(tp);

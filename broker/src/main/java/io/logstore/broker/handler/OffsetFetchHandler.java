@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopic;
@@ -105,7 +106,12 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                       error != null
                           ? new OffsetFetchResponseGroup()
                               .setGroupId(g.groupId())
-                              .setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                              .setErrorCode(
+                                  (error.getCause() instanceof NotCoordinatorException
+                                              || error instanceof NotCoordinatorException
+                                          ? Errors.NOT_COORDINATOR
+                                          : Errors.COORDINATOR_NOT_AVAILABLE)
+                                      .code())
                           : groupResponse(g.groupId(), asked, offsets, byId)));
     }
     return CompletableFuture.allOf(groups.toArray(new CompletableFuture<?>[0]))

@@ -293,6 +293,9 @@ public final class TopicManager {
 
     /** Deletes the topic through the controller; returns once committed. */
     void delete(TopicInfo topic);
+
+    /** Grows the topic through the controller; returns it once registered here. */
+    TopicInfo addPartitions(TopicInfo topic, int newCount);
   }
 
   private volatile TopicController controller;
@@ -399,7 +402,19 @@ public final class TopicManager {
   }
 
   /** Grows {@code topic} to {@code newCount} partitions. */
-  public synchronized TopicInfo addPartitions(TopicInfo topic, int newCount) throws IOException {
+  public TopicInfo addPartitions(TopicInfo topic, int newCount) throws IOException {
+    if (clustered()) {
+      TopicController c = controller;
+      if (c == null) {
+        throw new org.apache.kafka.common.errors.NotControllerException(
+            "the cluster metadata is not ready yet");
+      }
+      return c.addPartitions(topic, newCount);
+    }
+    return addLocally(topic, newCount);
+  }
+
+  private synchronized TopicInfo addLocally(TopicInfo topic, int newCount) throws IOException {
     TopicInfo current = byName.get(topic.name());
     if (current == null) {
       throw new IllegalStateException("topic " + topic.name() + " no longer exists");

@@ -6,6 +6,7 @@ import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.ControllerCommand.AlterPartition;
 import io.logstore.replication.metadata.ControllerCommand.ControlledShutdown;
+import io.logstore.replication.metadata.ControllerCommand.CreatePartitions;
 import io.logstore.replication.metadata.ControllerCommand.CreateTopic;
 import io.logstore.replication.metadata.ControllerCommand.DeleteTopic;
 import io.logstore.replication.metadata.ControllerCommand.ElectPreferredLeader;
@@ -233,6 +234,43 @@ public final class ControllerLogic {
   }
 
   /**
+   * CreatePartitions: the new partitions get as many replicas as partition 0 has, spread
+   * round-robin over the ACTIVE brokers starting after the last existing partition; leader the
+   * first replica, ISR all. Growing to the current count or less is refused (INVALID_PARTITIONS is
+   * the caller's check; here UNKNOWN_TOPIC_ID / INVALID_REPLICATION_FACTOR).
+   */
+  public Result createPartitions(MetadataImage image, UUID topicId, int newCount) {
+    TopicImage topic = image.topic(topicId).orElse(null);
+    if (topic == null) {
+      return Result.error(ReplicationError.UNKNOWN_TOPIC_ID);
+    }
+    int current = topic.partitions().size();
+    if (newCount <= current) {
+      return Result.ok(List.of());
+    }
+    int replicationFactor = topic.partitions().get(0).replicas().size();
+    List<Integer> active = new ArrayList<>();
+    for (BrokerRecord b : image.brokers().values()) {
+      if (b.state() == BrokerState.ACTIVE) {
+        active.add(b.brokerId());
+      }
+    }
+    active.sort(null);
+    if (replicationFactor > active.size()) {
+      return Result.error(ReplicationError.INVALID_REPLICATION_FACTOR);
+    }
+    List<MetadataRecord> out = new ArrayList<>();
+    for (int i = current; i < newCount; i++) {
+      List<Integer> replicas = new ArrayList<>();
+      for (int r = 0; r < replicationFactor; r++) {
+        replicas.add(active.get((i + r) % active.size()));
+      }
+      out.add(new PartitionRecord(topicId, i, replicas, replicas, replicas.get(0), 0, 0));
+    }
+    return Result.ok(out);
+  }
+
+  /**
    * Preferred leader election (ElectLeaders, PREFERRED): the first assigned replica leads if it is
    * in the ISR and ACTIVE and does not already lead; otherwise nothing.
    */
@@ -289,6 +327,10 @@ public final class ControllerLogic {
       return image.topic(d.topicId()).isPresent()
           ? ok(List.of(new RemoveTopicRecord(d.topicId())), null)
           : new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_ID, null);
+    }
+    if (command instanceof CreatePartitions c) {
+      Result r = createPartitions(image, c.topicId(), c.newCount());
+      return new CommandOutcome(r.records(), r.error(), null);
     }
     ElectPreferredLeader e = (ElectPreferredLeader) command;
     PartitionRecord p = image.partition(e.topicId(), e.partition()).orElse(null);

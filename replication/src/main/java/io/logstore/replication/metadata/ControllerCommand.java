@@ -69,6 +69,13 @@ public sealed interface ControllerCommand {
     }
   }
 
+  /** CreatePartitions: grows the topic to {@code newCount} partitions. */
+  record CreatePartitions(UUID topicId, int newCount) implements ControllerCommand {
+    public CreatePartitions {
+      Objects.requireNonNull(topicId, "topicId");
+    }
+  }
+
   /** ElectLeaders, PREFERRED, for one partition. */
   record ElectPreferredLeader(UUID topicId, int partition) implements ControllerCommand {
     public ElectPreferredLeader {

@@ -62,7 +62,8 @@ import java.util.zip.CRC32C;
  *       partition int32, leaderEpoch int32, partitionEpoch int32, newIsr int32[]); 5 CreateTopic
  *       (name string, topicId uuid, partitions int32, replicationFactor int32, configCount int32,
  *       then configCount (key string, value string)); 6 DeleteTopic
- *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32)</td></tr>
+ *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32); 8 CreatePartitions
+ *       (topicId uuid, newCount int32)</td></tr>
  *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
  *       PartitionRecord body if hasState is 1, count int32, then count records</td></tr>
  *   <tr><td>image payload</td><td>offset int64; brokers: map of BrokerRecord bodies; topics: map of
@@ -92,6 +93,7 @@ public final class MetadataRecordSerde {
   private static final byte COMMAND_CREATE_TOPIC = 5;
   private static final byte COMMAND_DELETE_TOPIC = 6;
   private static final byte COMMAND_ELECT_PREFERRED = 7;
+  private static final byte COMMAND_CREATE_PARTITIONS = 8;
 
   private static final byte TYPE_BROKER = 1;
   private static final byte TYPE_TOPIC = 2;
@@ -179,6 +181,10 @@ public final class MetadataRecordSerde {
     } else if (command instanceof ControllerCommand.DeleteTopic c) {
       w.int8(COMMAND_DELETE_TOPIC);
       w.uuid(c.topicId());
+    } else if (command instanceof ControllerCommand.CreatePartitions c) {
+      w.int8(COMMAND_CREATE_PARTITIONS);
+      w.uuid(c.topicId());
+      w.int32(c.newCount());
     } else if (command instanceof ControllerCommand.ElectPreferredLeader c) {
       w.int8(COMMAND_ELECT_PREFERRED);
       w.uuid(c.topicId());
@@ -232,6 +238,9 @@ public final class MetadataRecordSerde {
           break;
         case COMMAND_DELETE_TOPIC:
           command = new ControllerCommand.DeleteTopic(r.uuid());
+          break;
+        case COMMAND_CREATE_PARTITIONS:
+          command = new ControllerCommand.CreatePartitions(r.uuid(), r.int32());
           break;
         case COMMAND_ELECT_PREFERRED:
           command = new ControllerCommand.ElectPreferredLeader(r.uuid(), r.int32());

@@ -52,6 +52,33 @@ class ControllerLogicTest {
   }
 
   @Test
+  void createTopicCommitsItsConfigsAndCreatePartitionsSpreadsTheNewOnes() {
+    // Given a topic created with a config
+    for (int id = 1; id <= 3; id++) {
+      commit(logic.registerBroker(image, id, 100 + id, "127.0.0.1", 9090 + id));
+    }
+    commit(
+        logic
+            .createTopic(image, "t", TOPIC, 1, 2, java.util.Map.of("min.insync.replicas", "2"))
+            .records());
+    assertThat(image.topic(TOPIC).orElseThrow().configs())
+        .containsEntry("min.insync.replicas", "2");
+
+    // When it grows to 3 partitions
+    ControllerLogic.Result grown = logic.createPartitions(image, TOPIC, 3);
+    commit(grown.records());
+
+    // Then the new partitions keep the replication factor, spread round-robin, all in sync
+    assertThat(grown.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(partition(1).replicas()).containsExactly(2, 3);
+    assertThat(partition(2).replicas()).containsExactly(3, 1);
+    assertThat(partition(2).isr()).containsExactly(3, 1);
+    assertThat(logic.createPartitions(image, TOPIC, 3).records()).isEmpty();
+    assertThat(logic.createPartitions(image, java.util.UUID.randomUUID(), 3).error())
+        .isEqualTo(ReplicationError.UNKNOWN_TOPIC_ID);
+  }
+
+  @Test
   void shouldRefuseAReplicationFactorAboveTheActiveBrokers() {
     commit(logic.registerBroker(image, 1, 1, "h", 1));
 

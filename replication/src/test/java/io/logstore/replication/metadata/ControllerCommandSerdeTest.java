@@ -22,6 +22,9 @@ class ControllerCommandSerdeTest {
           new ControllerCommand.ControlledShutdown(2, 5L),
           new ControllerCommand.AlterPartition(1, ID, 4, 6, 9, List.of(1, 3)),
           new ControllerCommand.CreateTopic("orders", ID, 12, 3),
+          new ControllerCommand.CreateTopic(
+              "payments", ID, 2, 3, java.util.Map.of("min.insync.replicas", "2", "a", "")),
+          new ControllerCommand.CreatePartitions(ID, 9),
           new ControllerCommand.DeleteTopic(ID),
           new ControllerCommand.ElectPreferredLeader(ID, 7));
 
