@@ -22,6 +22,7 @@ import io.logstore.broker.handler.DescribeConfigsHandler;
 import io.logstore.broker.handler.DescribeGroupsHandler;
 import io.logstore.broker.handler.DescribeLogDirsHandler;
 import io.logstore.broker.handler.DescribeTopicPartitionsHandler;
+import io.logstore.broker.handler.ElectLeadersHandler;
 import io.logstore.broker.handler.FetchHandler;
 import io.logstore.broker.handler.FindCoordinatorHandler;
 import io.logstore.broker.handler.HeartbeatHandler;
@@ -219,6 +220,7 @@ public final class Broker implements AutoCloseable {
         .register(OffLoopHandler.on(adminExecutor, new AlterConfigsHandler(configAdmin)))
         .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
         .register(new DescribeClusterHandler(identity::get, () -> clusterNode))
+        .register(OffLoopHandler.on(adminExecutor, new ElectLeadersHandler(cluster)))
         .register(new DescribeTopicPartitionsHandler(topics, identity::get, cluster))
         .register(new DescribeLogDirsHandler(topics))
         .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))

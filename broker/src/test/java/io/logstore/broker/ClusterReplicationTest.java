@@ -179,6 +179,51 @@ class ClusterReplicationTest {
                 });
       }
       assertThat(consumeAll(acked.size())).containsExactlyInAnyOrderElementsOf(acked);
+
+      // When preferred leaders are elected (ElectLeaders), each partition's first replica leads
+      admin.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, null).partitions().get();
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                for (TopicPartitionInfo p : describe(admin).partitions()) {
+                  assertThat(p.leader().id()).isEqualTo(p.replicas().get(0).id());
+                }
+              });
+      var again =
+          admin
+              .electLeaders(
+                  org.apache.kafka.common.ElectionType.PREFERRED,
+                  java.util.Set.of(new TopicPartition(TOPIC, 0)))
+              .partitions()
+              .get();
+      assertThat(again.get(new TopicPartition(TOPIC, 0)))
+          .containsInstanceOf(org.apache.kafka.common.errors.ElectionNotNeededException.class);
+
+      // And a topic config altered on one broker reaches every broker through the metadata
+      org.apache.kafka.common.config.ConfigResource resource =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, TOPIC);
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  resource,
+                  List.of(
+                      new org.apache.kafka.clients.admin.AlterConfigOp(
+                          new org.apache.kafka.clients.admin.ConfigEntry(
+                              "retention.ms", "86400000"),
+                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+          .all()
+          .get();
+      for (TestBroker b : brokers.values()) {
+        await()
+            .atMost(AWAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(b.broker().topics().overrides(TOPIC))
+                        .containsEntry("retention.ms", "86400000")
+                        .containsEntry("min.insync.replicas", "2"));
+      }
       PartitionRecord state =
           brokers
               .values()

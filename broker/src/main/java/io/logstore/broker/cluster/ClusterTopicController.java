@@ -105,6 +105,19 @@ final class ClusterTopicController implements TopicManager.TopicController {
         "partitions of " + topic.name() + " were added but are not yet known here");
   }
 
+  @Override
+  public void replaceOverrides(String topic, Map<String, String> overrides) {
+    CommandOutcome outcome = execute(new ControllerCommand.AlterTopicConfigs(topic, overrides));
+    if (!outcome.succeeded()) {
+      throw toApiException(outcome.error(), "cannot alter the configs of " + topic);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+    while (!topics.overrides(topic).equals(overrides) && System.nanoTime() < deadline) {
+      replicas.reapply();
+      sleep();
+    }
+  }
+
   private CommandOutcome execute(ControllerCommand command) {
     try {
       return node.quorum().execute(command).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);

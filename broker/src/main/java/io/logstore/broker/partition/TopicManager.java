@@ -296,6 +296,9 @@ public final class TopicManager {
 
     /** Grows the topic through the controller; returns it once registered here. */
     TopicInfo addPartitions(TopicInfo topic, int newCount);
+
+    /** Replaces the topic's overrides through the controller; returns once applied here. */
+    void replaceOverrides(String topic, Map<String, String> overrides);
   }
 
   private volatile TopicController controller;
@@ -434,7 +437,20 @@ public final class TopicManager {
   }
 
   /** Replaces a topic's overrides (validated by the caller) and applies them to its logs. */
-  public synchronized void replaceOverrides(String topic, Map<String, String> newOverrides)
+  public void replaceOverrides(String topic, Map<String, String> newOverrides) throws IOException {
+    if (clustered()) {
+      TopicController c = controller;
+      if (c == null) {
+        throw new org.apache.kafka.common.errors.NotControllerException(
+            "the cluster metadata is not ready yet");
+      }
+      c.replaceOverrides(topic, newOverrides);
+      return;
+    }
+    replaceLocally(topic, newOverrides);
+  }
+
+  private synchronized void replaceLocally(String topic, Map<String, String> newOverrides)
       throws IOException {
     TopicInfo info = byName.get(topic);
     if (info == null) {

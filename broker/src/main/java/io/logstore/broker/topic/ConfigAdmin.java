@@ -121,6 +121,8 @@ public final class ConfigAdmin {
       return unsupportedType(type);
     } catch (ConfigException e) {
       return new Failure(Errors.INVALID_CONFIG, e.getMessage());
+    } catch (org.apache.kafka.common.errors.ApiException e) {
+      return new Failure(Errors.forException(e), e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

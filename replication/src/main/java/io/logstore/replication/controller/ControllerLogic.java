@@ -5,6 +5,7 @@ import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.ControllerCommand.AlterPartition;
+import io.logstore.replication.metadata.ControllerCommand.AlterTopicConfigs;
 import io.logstore.replication.metadata.ControllerCommand.ControlledShutdown;
 import io.logstore.replication.metadata.ControllerCommand.CreatePartitions;
 import io.logstore.replication.metadata.ControllerCommand.CreateTopic;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -327,6 +329,27 @@ public final class ControllerLogic {
       return image.topic(d.topicId()).isPresent()
           ? ok(List.of(new RemoveTopicRecord(d.topicId())), null)
           : new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_ID, null);
+    }
+    if (command instanceof AlterTopicConfigs a) {
+      Optional<TopicImage> topic = image.topic(a.topicName());
+      if (topic.isEmpty()) {
+        return new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_OR_PARTITION, null);
+      }
+      List<MetadataRecord> out = new ArrayList<>();
+      Map<String, String> current = topic.get().configs();
+      for (String key : current.keySet()) {
+        if (!a.configs().containsKey(key)) {
+          out.add(new TopicConfigRecord(a.topicName(), key, null));
+        }
+      }
+      a.configs()
+          .forEach(
+              (key, value) -> {
+                if (!value.equals(current.get(key))) {
+                  out.add(new TopicConfigRecord(a.topicName(), key, value));
+                }
+              });
+      return ok(out, null);
     }
     if (command instanceof CreatePartitions c) {
       Result r = createPartitions(image, c.topicId(), c.newCount());

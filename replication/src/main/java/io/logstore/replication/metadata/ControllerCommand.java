@@ -76,6 +76,18 @@ public sealed interface ControllerCommand {
     }
   }
 
+  /**
+   * AlterConfigs / IncrementalAlterConfigs of a topic: {@code configs} is the whole new set of
+   * overrides (validated by the broker); the controller commits the differences.
+   */
+  record AlterTopicConfigs(String topicName, Map<String, String> configs)
+      implements ControllerCommand {
+    public AlterTopicConfigs {
+      Objects.requireNonNull(topicName, "topicName");
+      configs = Collections.unmodifiableMap(new TreeMap<>(configs));
+    }
+  }
+
   /** ElectLeaders, PREFERRED, for one partition. */
   record ElectPreferredLeader(UUID topicId, int partition) implements ControllerCommand {
     public ElectPreferredLeader {

@@ -63,7 +63,8 @@ import java.util.zip.CRC32C;
  *       (name string, topicId uuid, partitions int32, replicationFactor int32, configCount int32,
  *       then configCount (key string, value string)); 6 DeleteTopic
  *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32); 8 CreatePartitions
- *       (topicId uuid, newCount int32)</td></tr>
+ *       (topicId uuid, newCount int32); 9 AlterTopicConfigs (topicName string, count int32, then
+ *       count (key string, value string))</td></tr>
  *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
  *       PartitionRecord body if hasState is 1, count int32, then count records</td></tr>
  *   <tr><td>image payload</td><td>offset int64; brokers: map of BrokerRecord bodies; topics: map of
@@ -94,6 +95,7 @@ public final class MetadataRecordSerde {
   private static final byte COMMAND_DELETE_TOPIC = 6;
   private static final byte COMMAND_ELECT_PREFERRED = 7;
   private static final byte COMMAND_CREATE_PARTITIONS = 8;
+  private static final byte COMMAND_ALTER_TOPIC_CONFIGS = 9;
 
   private static final byte TYPE_BROKER = 1;
   private static final byte TYPE_TOPIC = 2;
@@ -185,6 +187,16 @@ public final class MetadataRecordSerde {
       w.int8(COMMAND_CREATE_PARTITIONS);
       w.uuid(c.topicId());
       w.int32(c.newCount());
+    } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
+      w.int8(COMMAND_ALTER_TOPIC_CONFIGS);
+      w.string(c.topicName());
+      w.int32(c.configs().size());
+      c.configs()
+          .forEach(
+              (k, v) -> {
+                w.string(k);
+                w.string(v);
+              });
     } else if (command instanceof ControllerCommand.ElectPreferredLeader c) {
       w.int8(COMMAND_ELECT_PREFERRED);
       w.uuid(c.topicId());
@@ -241,6 +253,20 @@ public final class MetadataRecordSerde {
           break;
         case COMMAND_CREATE_PARTITIONS:
           command = new ControllerCommand.CreatePartitions(r.uuid(), r.int32());
+          break;
+        case COMMAND_ALTER_TOPIC_CONFIGS:
+          {
+            String name = r.string();
+            int count = r.int32();
+            if (count < 0 || count > 10_000) {
+              throw new IllegalArgumentException("bad config count " + count);
+            }
+            Map<String, String> configs = new TreeMap<>();
+            for (int i = 0; i < count; i++) {
+              configs.put(r.string(), r.string());
+            }
+            command = new ControllerCommand.AlterTopicConfigs(name, configs);
+          }
           break;
         case COMMAND_ELECT_PREFERRED:
           command = new ControllerCommand.ElectPreferredLeader(r.uuid(), r.int32());

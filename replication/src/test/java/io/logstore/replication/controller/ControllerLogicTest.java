@@ -74,6 +74,17 @@ class ControllerLogicTest {
     assertThat(partition(2).replicas()).containsExactly(3, 1);
     assertThat(partition(2).isr()).containsExactly(3, 1);
     assertThat(logic.createPartitions(image, TOPIC, 3).records()).isEmpty();
+
+    // And altering its configs commits only the differences
+    var altered =
+        logic.execute(
+            image,
+            new io.logstore.replication.metadata.ControllerCommand.AlterTopicConfigs(
+                "t", java.util.Map.of("retention.ms", "5")));
+    commit(altered.records());
+    assertThat(altered.records()).hasSize(2);
+    assertThat(image.topic(TOPIC).orElseThrow().configs())
+        .containsExactly(java.util.Map.entry("retention.ms", "5"));
     assertThat(logic.createPartitions(image, java.util.UUID.randomUUID(), 3).error())
         .isEqualTo(ReplicationError.UNKNOWN_TOPIC_ID);
   }

@@ -25,6 +25,8 @@ class ControllerCommandSerdeTest {
           new ControllerCommand.CreateTopic(
               "payments", ID, 2, 3, java.util.Map.of("min.insync.replicas", "2", "a", "")),
           new ControllerCommand.CreatePartitions(ID, 9),
+          new ControllerCommand.AlterTopicConfigs(
+              "payments", java.util.Map.of("retention.ms", "1000", "cleanup.policy", "compact")),
           new ControllerCommand.DeleteTopic(ID),
           new ControllerCommand.ElectPreferredLeader(ID, 7));
 

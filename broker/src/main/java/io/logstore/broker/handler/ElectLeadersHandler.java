@@ -1,0 +1,133 @@
+package io.logstore.broker.handler;
+
+import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.replication.ReplicationError;
+import io.logstore.replication.metadata.CommandOutcome;
+import io.logstore.replication.metadata.ControllerCommand;
+import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataImage.TopicImage;
+import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData.TopicPartitions;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.message.ElectLeadersResponseData.PartitionResult;
+import org.apache.kafka.common.message.ElectLeadersResponseData.ReplicaElectionResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * ElectLeaders v0-2 (Admin#electLeaders, kafka-leader-election). PREFERRED: each partition's first
+ * assigned replica leads again if it is in the ISR and ACTIVE, committed as one controller command
+ * per partition; the answer per partition is NONE, ELECTION_NOT_NEEDED or
+ * PREFERRED_LEADER_NOT_AVAILABLE. With no partitions named, every partition whose preferred replica
+ * does not lead is tried (and only those are reported, as Kafka does). UNCLEAN is not offered on
+ * demand: a partition with a leader answers ELECTION_NOT_NEEDED, one without
+ * ELIGIBLE_LEADERS_NOT_AVAILABLE. A single broker (no cluster) answers every named partition with
+ * ELECTION_NOT_NEEDED. Blocking: runs on the admin thread.
+ */
+public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequestData> {
+  private final ClusterView cluster;
+
+  /** {@code cluster} null: a single broker. */
+  public ElectLeadersHandler(ClusterView cluster) {
+    this.cluster = cluster;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.ELECT_LEADERS;
+  }
+
+  @Override
+  public short minVersion() {
+    return 0;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 2;
+  }
+
+  @Override
+  public CompletionStage<ApiMessage> handle(
+      RequestContext context, ElectLeadersRequestData request) {
+    MetadataImage image = cluster == null ? MetadataImage.EMPTY : cluster.image();
+    boolean preferred =
+        context.version() == 0 || request.electionType() == ElectionType.PREFERRED.value;
+    Map<String, List<Integer>> targets = new LinkedHashMap<>();
+    boolean all = request.topicPartitions() == null;
+    if (all) {
+      for (TopicImage t : image.topicsById().values()) {
+        for (PartitionRecord p : t.partitions().values()) {
+          if (p.leader() != p.replicas().get(0)) {
+            targets.computeIfAbsent(t.name(), n -> new ArrayList<>()).add(p.partition());
+          }
+        }
+      }
+    } else {
+      for (TopicPartitions tp : request.topicPartitions()) {
+        targets.computeIfAbsent(tp.topic(), n -> new ArrayList<>()).addAll(tp.partitions());
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(request.timeoutMs());
+    ElectLeadersResponseData response =
+        new ElectLeadersResponseData().setErrorCode(Errors.NONE.code());
+    for (Map.Entry<String, List<Integer>> e : targets.entrySet()) {
+      ReplicaElectionResult topicResult = new ReplicaElectionResult().setTopic(e.getKey());
+      response.replicaElectionResults().add(topicResult);
+      Optional<TopicImage> topic = image.topic(e.getKey());
+      for (int index : e.getValue()) {
+        Errors error = elect(topic, index, preferred, deadline);
+        topicResult
+            .partitionResult()
+            .add(
+                new PartitionResult()
+                    .setPartitionId(index)
+                    .setErrorCode(error.code())
+                    .setErrorMessage(error == Errors.NONE ? null : error.message()));
+      }
+    }
+    return CompletableFuture.completedFuture(response);
+  }
+
+  private Errors elect(Optional<TopicImage> topic, int index, boolean preferred, long deadline) {
+    PartitionRecord p = topic.map(t -> t.partitions().get(index)).orElse(null);
+    if (p == null) {
+      return Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    }
+    if (cluster == null) {
+      return Errors.ELECTION_NOT_NEEDED;
+    }
+    if (!preferred) {
+      return p.leader() >= 0 ? Errors.ELECTION_NOT_NEEDED : Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE;
+    }
+    long waitNanos = Math.max(1, deadline - System.nanoTime());
+    try {
+      CommandOutcome outcome =
+          cluster
+              .execute(new ControllerCommand.ElectPreferredLeader(p.topicId(), index))
+              .get(waitNanos, TimeUnit.NANOSECONDS);
+      return outcome.error() == ReplicationError.NONE
+          ? Errors.NONE
+          : Errors.valueOf(outcome.error().name());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Errors.REQUEST_TIMED_OUT;
+    } catch (ExecutionException | TimeoutException e) {
+      return Errors.REQUEST_TIMED_OUT;
+    }
+  }
+}
