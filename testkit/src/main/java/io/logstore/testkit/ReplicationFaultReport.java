@@ -60,9 +60,11 @@ public record ReplicationFaultReport(
    * @param partitions partitions the node led at that moment
    * @param isrBefore partition 0's in-sync replicas just before the fault
    * @param atMillis wall-clock time the process was gone (reaped) or stopped
+   * @param leaderAfter partition 0's leader after the node came back
    * @param unavailableMs time from {@code atMillis} to the first ack after it on every partition in
    *     {@code partitions} (the slowest of them); empty when one of them saw no ack after the fault
-   * @param leaderAfter partition 0's leader after the node came back
+   * @param allPartitionsMs the same over every partition of the topic: a partition the node only
+   *     followed stalls too (acks=all) until the node leaves its ISR
    */
   public record FaultWindow(
       String kind,
@@ -71,10 +73,69 @@ public record ReplicationFaultReport(
       Set<Integer> partitions,
       List<Integer> isrBefore,
       long atMillis,
+      int leaderAfter,
       OptionalLong unavailableMs,
-      int leaderAfter) {
+      OptionalLong allPartitionsMs) {
 
-    /** {@code kill #3 leader=2 unavailable=5120 ms partitions=[0, 2] isr=[2, 1, 3] ...}. */
+    /** A fault not measured yet. */
+    FaultWindow(
+        String kind,
+        int number,
+        int nodeId,
+        Set<Integer> partitions,
+        List<Integer> isrBefore,
+        long atMillis,
+        int leaderAfter) {
+      this(
+          kind,
+          number,
+          nodeId,
+          partitions,
+          isrBefore,
+          atMillis,
+          leaderAfter,
+          OptionalLong.empty(),
+          OptionalLong.empty());
+    }
+
+    /**
+     * This fault measured from {@code acks} (in arrival order): {@code unavailableMs} over the
+     * partitions the node led, {@code allPartitionsMs} over {@code topicPartitions}.
+     */
+    FaultWindow measured(List<VerifiableEvents.Ack> acks, Set<Integer> topicPartitions) {
+      return new FaultWindow(
+          kind,
+          number,
+          nodeId,
+          partitions,
+          isrBefore,
+          atMillis,
+          leaderAfter,
+          window(acks, partitions),
+          window(acks, topicPartitions));
+    }
+
+    /**
+     * Per partition in {@code of}, the first ack at or after {@code atMillis}; the window ends at
+     * the latest of those, and is empty if one partition has none.
+     */
+    private OptionalLong window(List<VerifiableEvents.Ack> acks, Set<Integer> of) {
+      Map<Integer, Long> firstAck = new HashMap<>();
+      for (VerifiableEvents.Ack ack : acks) {
+        if (of.contains(ack.partition()) && ack.timestampMs() >= atMillis) {
+          firstAck.putIfAbsent(ack.partition(), ack.timestampMs());
+        }
+      }
+      if (of.isEmpty() || !firstAck.keySet().equals(of)) {
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(
+          firstAck.values().stream().mapToLong(Long::longValue).max().orElseThrow() - atMillis);
+    }
+
+    /**
+     * {@code kill #3 leader=2 unavailable=5120 ms all-partitions=6012 ms partitions=[0, 2] ...}.
+     */
     public String line() {
       return kind
           + " #"
@@ -82,13 +143,19 @@ public record ReplicationFaultReport(
           + " leader="
           + nodeId
           + " unavailable="
-          + (unavailableMs.isPresent() ? unavailableMs.getAsLong() + " ms" : "NO-ACK-AFTER-FAULT")
+          + millis(unavailableMs)
+          + " all-partitions="
+          + millis(allPartitionsMs)
           + " partitions="
           + partitions
           + " isr-before="
           + isrBefore
           + " leader-after="
           + leaderAfter;
+    }
+
+    private static String millis(OptionalLong window) {
+      return window.isPresent() ? window.getAsLong() + " ms" : "NO-ACK-AFTER-FAULT";
     }
   }
 

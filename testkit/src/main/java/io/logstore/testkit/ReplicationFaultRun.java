@@ -8,10 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -21,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -107,7 +106,8 @@ public final class ReplicationFaultRun {
 
     /**
      * The issue's scenario: 3 partitions, 500 records/s, a kill every 10 s for 2 minutes (down 3
-     * s), a 10 s pause, and records for about 50 s beyond the kill phase to cover the pause.
+     * s), a 15 s pause (long enough to tell a failover from the paused node's return), and records
+     * for 60 s beyond the kill phase to cover the pause.
      */
     public static Settings standard(String topic) {
       int throughput = 500;
@@ -116,11 +116,11 @@ public final class ReplicationFaultRun {
           topic,
           3,
           throughput,
-          throughput * (int) killPhase.plusSeconds(50).toSeconds(),
+          throughput * (int) killPhase.plusSeconds(60).toSeconds(),
           Duration.ofSeconds(10),
           killPhase,
           Duration.ofSeconds(3),
-          Duration.ofSeconds(10),
+          Duration.ofSeconds(15),
           Duration.ofSeconds(60),
           Duration.ofSeconds(90));
     }
@@ -167,7 +167,10 @@ public final class ReplicationFaultRun {
         catchUp(producer, consumer);
       }
       Map<Integer, List<LogRecord>> log = readLog();
-      List<FaultWindow> measured = faults.stream().map(this::measure).toList();
+      Set<Integer> partitions =
+          IntStream.range(0, settings.partitions()).boxed().collect(Collectors.toSet());
+      List<FaultWindow> measured =
+          faults.stream().map(f -> f.measured(events.acks(), partitions)).toList();
       return ReplicationFaultReport.of(cluster.name(), measured, events, log);
     }
   }
@@ -371,40 +374,7 @@ public final class ReplicationFaultRun {
       }
     }
     List<Integer> isr = partitionZero(before).isr().stream().map(Node::id).toList();
-    return new FaultWindow(
-        kind,
-        number,
-        victim,
-        led,
-        isr,
-        atMillis,
-        OptionalLong.empty(),
-        leaderOfPartitionZero(after));
-  }
-
-  /** Fills in the unavailability window from the acks: see {@link FaultWindow#unavailableMs}. */
-  private FaultWindow measure(FaultWindow fault) {
-    Map<Integer, Long> firstAck = new HashMap<>();
-    for (VerifiableEvents.Ack ack : events.acks()) {
-      if (fault.partitions().contains(ack.partition()) && ack.timestampMs() >= fault.atMillis()) {
-        firstAck.putIfAbsent(ack.partition(), ack.timestampMs());
-      }
-    }
-    OptionalLong window =
-        firstAck.keySet().equals(fault.partitions())
-            ? OptionalLong.of(
-                firstAck.values().stream().mapToLong(Long::longValue).max().orElseThrow()
-                    - fault.atMillis())
-            : OptionalLong.empty();
-    return new FaultWindow(
-        fault.kind(),
-        fault.number(),
-        fault.nodeId(),
-        fault.partitions(),
-        fault.isrBefore(),
-        fault.atMillis(),
-        window,
-        fault.leaderAfter());
+    return new FaultWindow(kind, number, victim, led, isr, atMillis, leaderOfPartitionZero(after));
   }
 
   private static TopicPartitionInfo partitionZero(TopicDescription description) {
