@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
@@ -21,7 +25,8 @@ public final class LogStoreCluster implements ClusterUnderTest {
   }
 
   /**
-   * Starts {@code nodes} brokers one after the other; {@code overrides} (e.g. {@code
+   * Starts {@code nodes} brokers at once (a broker may answer Metadata only once a quorum of voters
+   * runs, so each start waits in its own thread); {@code overrides} (e.g. {@code
    * broker.session.timeout.ms}) go to every node.
    */
   public static LogStoreCluster start(int nodes, Map<String, String> overrides) {
@@ -29,20 +34,50 @@ public final class LogStoreCluster implements ClusterUnderTest {
     for (int id = 1; id <= nodes; id++) {
       voters.add(id + "@127.0.0.1:" + LogStoreBroker.freePort());
     }
-    Map<Integer, LogStoreBroker> brokers = new TreeMap<>();
-    LogStoreCluster cluster = new LogStoreCluster(brokers);
+    Map<Integer, Future<LogStoreBroker>> starting = new TreeMap<>();
+    ExecutorService starter = Executors.newFixedThreadPool(nodes);
     try {
       for (int id = 1; id <= nodes; id++) {
         Map<String, String> config = new LinkedHashMap<>(overrides);
         config.put("node.id", Integer.toString(id));
         config.put("controller.quorum.voters", voters.toString());
-        brokers.put(id, LogStoreBroker.start(config));
+        starting.put(id, starter.submit(() -> LogStoreBroker.start(config)));
       }
-    } catch (RuntimeException e) {
-      cluster.close();
-      throw e;
+      return new LogStoreCluster(collect(starting));
+    } finally {
+      starter.shutdownNow();
     }
-    return cluster;
+  }
+
+  /** Every started broker, or, if one failed to start, closes the others and throws. */
+  private static Map<Integer, LogStoreBroker> collect(
+      Map<Integer, Future<LogStoreBroker>> starting) {
+    Map<Integer, LogStoreBroker> brokers = new TreeMap<>();
+    RuntimeException failure = null;
+    for (Map.Entry<Integer, Future<LogStoreBroker>> entry : starting.entrySet()) {
+      try {
+        brokers.put(entry.getKey(), entry.getValue().get());
+      } catch (ExecutionException e) {
+        RuntimeException cause =
+            e.getCause() instanceof RuntimeException r
+                ? r
+                : new IllegalStateException(e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new IllegalStateException("interrupted while starting node " + entry.getKey(), e);
+        break;
+      }
+    }
+    if (failure != null) {
+      brokers.values().forEach(LogStoreBroker::close);
+      throw failure;
+    }
+    return brokers;
   }
 
   /** One node's broker fixture. */

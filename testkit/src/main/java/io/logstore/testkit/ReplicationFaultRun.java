@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -166,13 +167,26 @@ public final class ReplicationFaultRun {
         finishProducer(producer, consumer);
         catchUp(producer, consumer);
       }
-      Map<Integer, List<LogRecord>> log = readLog();
-      Set<Integer> partitions =
-          IntStream.range(0, settings.partitions()).boxed().collect(Collectors.toSet());
-      List<FaultWindow> measured =
-          faults.stream().map(f -> f.measured(events.acks(), partitions)).toList();
-      return ReplicationFaultReport.of(cluster.name(), measured, events, log);
+      return ReplicationFaultReport.of(cluster.name(), measuredFaults(), events, readLog());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "the run on " + cluster + " stopped: " + e.getMessage() + "\nbefore that: " + progress(),
+          e);
     }
+  }
+
+  private List<FaultWindow> measuredFaults() {
+    Set<Integer> partitions =
+        IntStream.range(0, settings.partitions()).boxed().collect(Collectors.toSet());
+    return faults.stream().map(f -> f.measured(events.acks(), partitions)).toList();
+  }
+
+  /** What happened before a failure: acks so far and the faults, measured from those acks. */
+  private String progress() {
+    StringBuilder text =
+        new StringBuilder(events.ackByValue().size() + " acks and " + faults.size() + " faults");
+    measuredFaults().forEach(f -> text.append("\n  ").append(f.line()));
+    return text.toString();
   }
 
   private Admin admin() {
@@ -186,7 +200,7 @@ public final class ReplicationFaultRun {
   private void awaitMembers(Admin admin) {
     List<Integer> ids = cluster.nodeIds();
     pollUntil(
-        "every node " + ids + " registered",
+        () -> "every node " + ids + " registered",
         STARTUP_TIMEOUT,
         () ->
             get(admin.describeCluster().nodes()).stream()
@@ -207,16 +221,28 @@ public final class ReplicationFaultRun {
 
   /** Waits until every partition has a leader and all replicas in sync. */
   private void awaitFullIsr(Admin admin, Duration timeout) {
+    List<TopicPartitionInfo> lastSeen = new ArrayList<>();
     pollUntil(
-        "every partition of " + settings.topic() + " led, with ISR " + Settings.REPLICATION_FACTOR,
-        timeout,
         () ->
-            describe(admin).partitions().stream()
-                .allMatch(
-                    p ->
-                        p.leader() != null
-                            && p.leader().id() >= 0
-                            && p.isr().size() == Settings.REPLICATION_FACTOR),
+            "every partition of "
+                + settings.topic()
+                + " led, with ISR "
+                + Settings.REPLICATION_FACTOR
+                + " (last seen: "
+                + lastSeen
+                + ")",
+        timeout,
+        () -> {
+          List<TopicPartitionInfo> partitions = describe(admin).partitions();
+          lastSeen.clear();
+          lastSeen.addAll(partitions);
+          return partitions.stream()
+              .allMatch(
+                  p ->
+                      p.leader() != null
+                          && p.leader().id() >= 0
+                          && p.isr().size() == Settings.REPLICATION_FACTOR);
+        },
         null,
         null);
   }
@@ -225,7 +251,7 @@ public final class ReplicationFaultRun {
   private TopicDescription awaitDescription(Admin admin) {
     TopicDescription[] seen = new TopicDescription[1];
     pollUntil(
-        "a leader for every partition of " + settings.topic(),
+        () -> "a leader for every partition of " + settings.topic(),
         settings.healTimeout(),
         () -> {
           seen[0] = describe(admin);
@@ -317,7 +343,7 @@ public final class ReplicationFaultRun {
   /** Faults start only once records flow end to end. */
   private void awaitPipeline(JsonLinesTool producer, JsonLinesTool consumer) {
     pollUntil(
-        "first record acknowledged and consumed",
+        () -> "first record acknowledged and consumed",
         STARTUP_TIMEOUT,
         () -> !events.acks().isEmpty() && !events.consumedCount().isEmpty(),
         producer,
@@ -405,7 +431,7 @@ public final class ReplicationFaultRun {
   private void finishProducer(JsonLinesTool producer, JsonLinesTool consumer) {
     long bound = settings.maxMessages() / settings.throughputPerSecond() + 180;
     pollUntil(
-        "the producer to send its " + settings.maxMessages() + " records and exit",
+        () -> "the producer to send its " + settings.maxMessages() + " records and exit",
         Duration.ofSeconds(bound),
         () -> !producer.isAlive(),
         producer,
@@ -483,7 +509,7 @@ public final class ReplicationFaultRun {
    * passes, reading the tools' output (either may be null) meanwhile.
    */
   private void pollUntil(
-      String what,
+      Supplier<String> what,
       Duration timeout,
       BooleanSupplier condition,
       JsonLinesTool producer,
@@ -502,7 +528,7 @@ public final class ReplicationFaultRun {
       sleep(POLL_INTERVAL.toMillis());
     }
     throw new IllegalStateException(
-        "timed out after " + timeout + " waiting for " + what + " on " + cluster, last);
+        "timed out after " + timeout + " waiting for " + what.get() + " on " + cluster, last);
   }
 
   private void drain(JsonLinesTool producer, JsonLinesTool consumer) {
