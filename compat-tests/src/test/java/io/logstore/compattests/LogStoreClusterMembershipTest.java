@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.logstore.testkit.Brokers;
 import io.logstore.testkit.LogStoreBroker;
+import io.logstore.testkit.LogStoreCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,24 +37,20 @@ class LogStoreClusterMembershipTest {
 
   @Test
   void shouldElectANewControllerAndFenceKilledOrPausedBrokers() throws Exception {
-    // Given three LogStore processes forming a cluster
-    StringJoiner voters = new StringJoiner(",");
-    for (int id = 1; id <= 3; id++) {
-      voters.add(id + "@127.0.0.1:" + LogStoreBroker.freePort());
-    }
+    // Given three LogStore processes forming a cluster (started at once: a node answers Metadata
+    // only once a quorum of voters runs)
+    LogStoreCluster cluster =
+        LogStoreCluster.start(
+            3,
+            Map.of(
+                "broker.session.timeout.ms",
+                Integer.toString(SESSION_TIMEOUT_MS),
+                "broker.heartbeat.interval.ms",
+                "200"));
     Map<Integer, LogStoreBroker> brokers = new TreeMap<>();
+    cluster.nodeIds().forEach(id -> brokers.put(id, cluster.broker(id)));
     LogStoreBroker paused = null;
     try {
-      for (int id = 1; id <= 3; id++) {
-        brokers.put(
-            id,
-            LogStoreBroker.start(
-                Map.of(
-                    "node.id", Integer.toString(id),
-                    "controller.quorum.voters", voters.toString(),
-                    "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-                    "broker.heartbeat.interval.ms", "200")));
-      }
       // every voter has applied the registrations (a voter with an empty Raft log cannot vote)
       int controller = awaitCluster(brokers.get(1), List.of(1, 2, 3));
       awaitCluster(brokers.get(2), List.of(1, 2, 3));
@@ -109,7 +105,7 @@ class LogStoreClusterMembershipTest {
       if (paused != null) {
         paused.resume();
       }
-      brokers.values().forEach(LogStoreBroker::close);
+      cluster.close();
     }
   }
 

@@ -1,14 +1,10 @@
 package io.logstore.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +21,6 @@ public final class KafkaReferenceBroker implements BrokerUnderTest, AutoCloseabl
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaReferenceBroker.class);
 
-  private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -78,24 +73,15 @@ public final class KafkaReferenceBroker implements BrokerUnderTest, AutoCloseabl
     Path logFile = Processes.logDir().resolve("kafka-" + port + ".log");
     Path log4j = KafkaRuntime.writeLog4jConfig(workDir, "SYSTEM_OUT", "INFO");
     Path serverProperties = writeServerProperties(workDir, port, controllerPort, extraProperties);
-    format(log4j, serverProperties, logFile);
-
-    List<String> command =
-        KafkaRuntime.javaCommand(
-            log4j,
-            List.of("-Xmx1g", "-Djava.awt.headless=true"),
-            "kafka.Kafka",
-            List.of(serverProperties.toString()));
     Process process;
     try {
+      KafkaServerProcess.format(log4j, serverProperties, Uuid.randomUuid().toString(), logFile);
       process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
-    } catch (IOException e) {
+          KafkaServerProcess.fork(
+              log4j, List.of("-Xmx1g", "-Djava.awt.headless=true"), serverProperties, logFile);
+    } catch (RuntimeException e) {
       Processes.deleteRecursively(workDir);
-      throw new UncheckedIOException("cannot fork kafka.Kafka", e);
+      throw e;
     }
     KafkaReferenceBroker broker = new KafkaReferenceBroker(port, workDir, logFile, process);
     try {
@@ -120,42 +106,7 @@ public final class KafkaReferenceBroker implements BrokerUnderTest, AutoCloseabl
     properties.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
     properties.put("log.dirs", workDir.resolve("data").toString());
     properties.putAll(extraProperties);
-    Path file = workDir.resolve("server.properties");
-    String text =
-        properties.entrySet().stream()
-            .map(e -> e.getKey() + "=" + e.getValue())
-            .collect(Collectors.joining("\n", "", "\n"));
-    try {
-      Files.writeString(file, text);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-    return file;
-  }
-
-  /** {@code kafka-storage format}: KRaft refuses to start on an unformatted log dir. */
-  private static void format(Path log4j, Path serverProperties, Path logFile) {
-    List<String> command =
-        KafkaRuntime.javaCommand(
-            log4j,
-            List.of(),
-            "kafka.tools.StorageTool",
-            List.of(
-                "format",
-                "--cluster-id",
-                Uuid.randomUuid().toString(),
-                "--config",
-                serverProperties.toString(),
-                "--ignore-formatted"));
-    ProcessResult result = Processes.run(command, null, FORMAT_TIMEOUT);
-    try {
-      Files.writeString(logFile, "=== kafka-storage format ===\n" + result + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + logFile, e);
-    }
-    if (result.exitCode() != 0) {
-      throw new IllegalStateException("kafka-storage format failed: " + result);
-    }
+    return KafkaServerProcess.writeProperties(workDir.resolve("server.properties"), properties);
   }
 
   @Override

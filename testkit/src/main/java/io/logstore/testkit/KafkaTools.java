@@ -103,7 +103,8 @@ public final class KafkaTools {
     return run(Tool.CONSUMER_GROUPS.mainClass(), timeout, null, all);
   }
 
-  private static Path log4jConfig() {
+  /** The tools' log4j2 configuration: WARN and above to stderr. */
+  static Path log4jConfig() {
     Path config = log4jConfig;
     if (config == null) {
       synchronized (KafkaTools.class) {

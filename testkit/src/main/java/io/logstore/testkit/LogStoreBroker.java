@@ -226,17 +226,10 @@ public final class LogStoreBroker implements BrokerUnderTest, AutoCloseable {
 
   private void signal(String name) {
     Process current = process;
-    if (current == null || !current.isAlive()) {
+    if (current == null) {
       throw new IllegalStateException(this + " is not running");
     }
-    ProcessResult r =
-        Processes.run(
-            List.of("kill", "-" + name, Long.toString(current.pid())),
-            null,
-            Duration.ofSeconds(10));
-    if (r.exitCode() != 0) {
-      throw new IllegalStateException("kill -" + name + " " + current.pid() + " failed: " + r);
-    }
+    Processes.signal(current, name);
   }
 
   /** A free loopback port, e.g. for a metadata-quorum voter. */

@@ -84,6 +84,21 @@ final class Processes {
     }
   }
 
+  /** {@code kill -NAME pid}, e.g. STOP or CONT; the process must be alive. */
+  static void signal(Process process, String name) {
+    if (!process.isAlive()) {
+      throw new IllegalStateException("process " + process.pid() + " is not running");
+    }
+    ProcessResult r =
+        run(
+            List.of("kill", "-" + name, Long.toString(process.pid())),
+            null,
+            Duration.ofSeconds(10));
+    if (r.exitCode() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + r);
+    }
+  }
+
   static Path tempDir(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
