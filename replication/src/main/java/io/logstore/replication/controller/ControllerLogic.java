@@ -77,7 +77,18 @@ public final class ControllerLogic {
     MetadataImage after = image.apply(image.offset() + 1, registration);
     for (PartitionRecord p : partitions(after)) {
       if (p.leader() == brokerId) {
-        out.add(p.withLeader(electLeader(after, p, -1), p.isr()));
+        // A new incarnation of the leader (restarted within the session timeout): like KIP-903,
+        // another ISR member takes over and the restarted broker rejoins the ISR by catching up,
+        // as it may have lost what it had not fsynced (the interval flush policy). Only when no
+        // other ISR member is available does it lead again.
+        int other = electLeader(after, p, brokerId);
+        if (other >= 0) {
+          List<Integer> isr = new ArrayList<>(p.isr());
+          isr.remove(Integer.valueOf(brokerId));
+          out.add(p.withLeader(other, isr));
+        } else {
+          out.add(p.withLeader(electLeader(after, p, -1), p.isr()));
+        }
       } else if (p.leader() < 0 && p.isr().contains(brokerId)) {
         out.add(p.withLeader(brokerId, p.isr()));
       } else if (p.leader() < 0 && uncleanLeaderElection && p.replicas().contains(brokerId)) {

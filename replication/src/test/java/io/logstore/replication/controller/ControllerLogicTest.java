@@ -148,13 +148,32 @@ class ControllerLogicTest {
   }
 
   @Test
-  void aRestartedLeaderGetsANewLeaderEpoch() {
+  void aLeaderRestartedWithinTheSessionTimeoutHandsOverToAnotherIsrMember() {
+    // Given 1 leads with ISR [1, 2, 3]
     threeBrokersAndATopic(1);
 
+    // When it registers again with a new epoch before it was fenced
     commit(logic.registerBroker(image, 1, 999, "h", 1));
 
+    // Then the next ISR member leads at a new epoch and 1 rejoins the ISR by catching up
+    assertThat(partition(0).leader()).isEqualTo(2);
+    assertThat(partition(0).leaderEpoch()).isEqualTo(1);
+    assertThat(partition(0).isr()).containsExactly(2, 3);
+  }
+
+  @Test
+  void aRestartedLeaderThatIsTheLastIsrMemberLeadsAgain() {
+    // Given 1 leads alone (2 and 3 left the ISR)
+    threeBrokersAndATopic(1);
+    commit(logic.alterPartition(image, 1, TOPIC, 0, 0, 0, List.of(1)).records());
+
+    // When it registers again with a new epoch
+    commit(logic.registerBroker(image, 1, 999, "h", 1));
+
+    // Then it leads again at a new epoch (no other replica may lead cleanly)
     assertThat(partition(0).leader()).isEqualTo(1);
     assertThat(partition(0).leaderEpoch()).isEqualTo(1);
+    assertThat(partition(0).isr()).containsExactly(1);
   }
 
   @Test
