@@ -138,7 +138,11 @@ public final class Broker implements AutoCloseable {
               dataDir,
               config.nodeId(),
               quorumVoters.isEmpty() ? null : ClusterNode.clusterId(quorumVoters));
-      producerIds = new ProducerIdManager(dataDir);
+      producerIds =
+          quorumVoters.isEmpty()
+              ? new ProducerIdManager(dataDir)
+              : new ProducerIdManager(
+                  dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE);
     } catch (LogDirLockedException e) {
       throw new BrokerStartupException(
           "Data directory " + dataDir + " is locked: another LogStore broker is using it", e);

@@ -73,6 +73,9 @@ public final class BrokerConfig {
       "log.cleaner.max.compaction.lag.ms";
   public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+  /** Node ids of a cluster are below this (the producer id stride). */
+  public static final int MAX_CLUSTER_NODE_ID_EXCLUSIVE = 1024;
+
   public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
   public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
   public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
@@ -525,6 +528,14 @@ public final class BrokerConfig {
         int port = Integer.parseInt(e.substring(colon + 1));
         if (id < 0 || port <= 0 || port > 65_535 || voters.containsKey(id)) {
           throw new NumberFormatException("bad id or port");
+        }
+        if (id >= MAX_CLUSTER_NODE_ID_EXCLUSIVE) {
+          throw new ConfigException(
+              CONTROLLER_QUORUM_VOTERS,
+              raw,
+              "node ids of a cluster must be below "
+                  + MAX_CLUSTER_NODE_ID_EXCLUSIVE
+                  + " (producer ids are interleaved by node id)");
         }
         voters.put(id, InetSocketAddress.createUnresolved(e.substring(at + 1, colon), port));
       } catch (NumberFormatException ex) {

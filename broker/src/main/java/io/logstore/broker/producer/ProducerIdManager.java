@@ -14,6 +14,10 @@ import org.slf4j.LoggerFactory;
  * Hands out producer ids that are never reused, even across crashes: ids come from blocks whose end
  * is made durable before the first id of the block is given out.
  *
+ * <p>In a cluster every broker hands out ids, so they are interleaved: broker {@code n} gives
+ * {@code counter * CLUSTER_STRIDE + n}, and no two brokers (node ids below the stride) can give
+ * the same id. A single broker gives the counter itself.
+ *
  * <p>File {@code producer-id-block} (text, UTF-8): {@code version=1\nnext=<long>\ncrc=<hex>\n},
  * where crc is the CRC-32C of the first two lines. Written tmp, fsync, rename, fsync directory.
  *
@@ -24,11 +28,29 @@ public final class ProducerIdManager {
   static final String FILE_NAME = "producer-id-block";
   static final long BLOCK_SIZE = 1000;
 
+  /** Node ids of a cluster must be below this; see the class comment. */
+  public static final int CLUSTER_STRIDE =
+      io.logstore.broker.config.BrokerConfig.MAX_CLUSTER_NODE_ID_EXCLUSIVE;
+
   private final Path file;
+  private final int nodeId;
+  private final int stride;
   private long nextId;
   private long blockEnd;
 
+  /** A single broker's ids: 0, 1, 2, ... */
   public ProducerIdManager(Path dataDir) throws IOException {
+    this(dataDir, 0, 1);
+  }
+
+  /** A cluster member's ids: {@code counter * stride + nodeId}. */
+  public ProducerIdManager(Path dataDir, int nodeId, int stride) throws IOException {
+    if (nodeId < 0 || nodeId >= stride) {
+      throw new IllegalArgumentException(
+          "node.id " + nodeId + " must be in [0, " + stride + ") to hand out producer ids");
+    }
+    this.nodeId = nodeId;
+    this.stride = stride;
     this.file = dataDir.resolve(FILE_NAME);
     long next = Files.exists(file) ? read(file) : 0;
     this.nextId = next;
@@ -47,7 +69,7 @@ public final class ProducerIdManager {
       blockEnd = newEnd;
       log.debug("Allocated producer id block up to {}", newEnd);
     }
-    return nextId++;
+    return nextId++ * stride + nodeId;
   }
 
   static long read(Path file) throws IOException {
