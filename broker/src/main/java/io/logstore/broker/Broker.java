@@ -141,8 +141,7 @@ public final class Broker implements AutoCloseable {
       producerIds =
           quorumVoters.isEmpty()
               ? new ProducerIdManager(dataDir)
-              : new ProducerIdManager(
-                  dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE);
+              : new ProducerIdManager(dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE);
     } catch (LogDirLockedException e) {
       throw new BrokerStartupException(
           "Data directory " + dataDir + " is locked: another LogStore broker is using it", e);

@@ -141,6 +141,17 @@ class ClusterMembershipTest {
                         "1@127.0.0.1:9093")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("node.id 5 is not one of the voters");
+    assertThatThrownBy(
+            () ->
+                BrokerConfig.parse(
+                        Map.of(
+                            BrokerConfig.NODE_ID,
+                            "1024",
+                            BrokerConfig.CONTROLLER_QUORUM_VOTERS,
+                            "1024@127.0.0.1:9093"))
+                    .controllerQuorumVoters())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("below 1024");
   }
 
   private void start(int id) throws Exception {

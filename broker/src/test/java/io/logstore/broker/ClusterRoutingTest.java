@@ -84,8 +84,7 @@ class ClusterRoutingTest {
     int leaderPort = brokers.get(leader).port();
 
     // When a Produce goes to a follower
-    ProduceRequestData produce =
-        new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5_000);
+    ProduceRequestData produce = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5_000);
     produce
         .topicData()
         .add(
@@ -180,7 +179,8 @@ class ClusterRoutingTest {
     try (Socket socket = new Socket("127.0.0.1", broker.port())) {
       socket.setSoTimeout(10_000);
       RequestHeader header = new RequestHeader(api, version, "routing-test", 7);
-      ByteBuffer payload = RequestUtils.serialize(header.data(), header.headerVersion(), body, version);
+      ByteBuffer payload =
+          RequestUtils.serialize(header.data(), header.headerVersion(), body, version);
       byte[] frame = new byte[4 + payload.remaining()];
       ByteBuffer.wrap(frame).putInt(payload.remaining()).put(payload);
       socket.getOutputStream().write(frame);

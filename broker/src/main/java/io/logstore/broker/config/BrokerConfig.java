@@ -73,6 +73,7 @@ public final class BrokerConfig {
       "log.cleaner.max.compaction.lag.ms";
   public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+
   /** Node ids of a cluster are below this (the producer id stride). */
   public static final int MAX_CLUSTER_NODE_ID_EXCLUSIVE = 1024;
 

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * is made durable before the first id of the block is given out.
  *
  * <p>In a cluster every broker hands out ids, so they are interleaved: broker {@code n} gives
- * {@code counter * CLUSTER_STRIDE + n}, and no two brokers (node ids below the stride) can give
- * the same id. A single broker gives the counter itself.
+ * {@code counter * CLUSTER_STRIDE + n}, and no two brokers (node ids below the stride) can give the
+ * same id. A single broker gives the counter itself.
  *
  * <p>File {@code producer-id-block} (text, UTF-8): {@code version=1\nnext=<long>\ncrc=<hex>\n},
  * where crc is the CRC-32C of the first two lines. Written tmp, fsync, rename, fsync directory.
