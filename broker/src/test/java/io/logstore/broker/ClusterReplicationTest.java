@@ -277,6 +277,32 @@ class ClusterReplicationTest {
       assertThat(
               admin.describeConsumerGroups(List.of("g1")).all().get().get("g1").coordinator().id())
           .isNotEqualTo(coordinator);
+
+      // When records are deleted (DeleteRecords goes to the leader)
+      TopicPartition tp0 = new TopicPartition(TOPIC, 0);
+      long lowWatermark =
+          admin
+              .deleteRecords(
+                  Map.of(tp0, org.apache.kafka.clients.admin.RecordsToDelete.beforeOffset(20)))
+              .all()
+              .thenApply(v -> 20L)
+              .get();
+
+      // Then every replica's log start follows the leader's
+      for (TestBroker b : brokers.values()) {
+        await()
+            .atMost(AWAIT)
+            .untilAsserted(
+                () ->
+                    assertThat(
+                            b.broker()
+                                .topics()
+                                .partition(TOPIC, 0)
+                                .orElseThrow()
+                                .log()
+                                .logStartOffset())
+                        .isEqualTo(lowWatermark));
+      }
     }
   }
 

@@ -231,6 +231,7 @@ final class ReplicaFetcher implements AutoCloseable {
       }
     }
     p.followerHighWatermark(f, data.highWatermark());
+    p.followerLogStart(f, data.logStartOffset());
     return records != null && records.hasRemaining();
   }
 

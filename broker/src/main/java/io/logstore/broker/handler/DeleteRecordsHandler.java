@@ -66,7 +66,20 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
         topicResult.partitions().add(result);
         Optional<Partition> partition = topics.partition(topic.name(), requested.partitionIndex());
         if (partition.isEmpty()) {
-          result.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          boolean elsewhere =
+              topics
+                  .topic(topic.name())
+                  .map(t -> t.hasPartition(requested.partitionIndex()))
+                  .orElse(false);
+          result.setErrorCode(
+              elsewhere
+                  ? Errors.NOT_LEADER_OR_FOLLOWER.code()
+                  : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          continue;
+        }
+        if (!partition.get().isLeader()) {
+          // Only the leader moves the log start; followers adopt it from its fetch answers.
+          result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
           continue;
         }
         long highWatermark = partition.get().highWatermark();

@@ -311,6 +311,20 @@ public final class Partition {
     }
   }
 
+  /**
+   * The leader's log start from a fetch answer (after DeleteRecords or retention there): a follower
+   * moves its own log start up to it, as far as its log reaches.
+   */
+  public synchronized void followerLogStart(PartitionFollower follower, long leaderLogStart)
+      throws IOException {
+    if (replica != null
+        && replica.follower() == follower
+        && !deleted
+        && leaderLogStart > log.logStartOffset()) {
+      log.deleteRecordsBefore(Math.min(leaderLogStart, log.logEndOffset()));
+    }
+  }
+
   /** The leader no longer has the records this follower lacks: start empty at its log start. */
   public synchronized void restartFollowerAt(PartitionFollower follower, long offset)
       throws IOException {
