@@ -124,6 +124,18 @@ final class GroupCoordinatorShard {
       if (store.partitionFor(group.groupId()) == partition) {
         for (GroupMember member : group.allMembers()) {
           cancelSession(member);
+          // Parked JoinGroup/SyncGroup requests go to the new coordinator now, not at their
+          // (rebalance-long) client timeout.
+          if (member.awaitingJoin() != null) {
+            member
+                .awaitingJoin()
+                .complete(joinErrorResponse(Errors.NOT_COORDINATOR, member.memberId()));
+            member.setAwaitingJoin(null);
+          }
+          if (member.awaitingSync() != null) {
+            member.awaitingSync().complete(syncError(Errors.NOT_COORDINATOR));
+            member.setAwaitingSync(null);
+          }
         }
         it.remove();
         removed++;

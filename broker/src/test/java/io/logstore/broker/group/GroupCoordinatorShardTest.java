@@ -283,4 +283,19 @@ class GroupCoordinatorShardTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("EMPTY to STABLE");
   }
+
+  @Test
+  void unloadingAPartitionAnswersParkedJoinsWithNotCoordinator() {
+    // Given a member parked in JoinGroup (the initial rebalance delay holds it)
+    String[] id = new String[1];
+    CompletableFuture<JoinGroupResponseData> parked = joinWithId(id);
+    assertThat(parked).isNotDone();
+
+    // When this broker stops leading the group's offsets partition
+    shard.unloadPartition(0);
+
+    // Then the join is answered at once with NOT_COORDINATOR and the group is gone from memory
+    assertThat(Errors.forCode(done(parked).errorCode())).isEqualTo(Errors.NOT_COORDINATOR);
+    assertThat(shard.group("g")).isNull();
+  }
 }
