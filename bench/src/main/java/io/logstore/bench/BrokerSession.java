@@ -298,13 +298,27 @@ final class BrokerSession {
 
   private ToolOutput.ProducerSummary producerPerformance(
       String topic, int records, int recordBytes, int throughput) {
+    return producerPerformance(broker.bootstrap(), topic, records, recordBytes, throughput, 5_000);
+  }
+
+  /**
+   * ProducerPerformance with acks=all; {@code throughput} -1 for unthrottled, and the run is killed
+   * after JVM start plus {@code records} at {@code slowestRate} records/s (or half the asked rate).
+   */
+  static ToolOutput.ProducerSummary producerPerformance(
+      String bootstrap,
+      String topic,
+      int records,
+      int recordBytes,
+      int throughput,
+      int slowestRate) {
     ProcessResult result =
         KafkaTools.run(
             Tool.PRODUCER_PERFORMANCE,
-            timeoutFor(records, throughput > 0 ? throughput / 2 : 5_000),
+            timeoutFor(records, throughput > 0 ? throughput / 2 : slowestRate),
             null,
             "--bootstrap-server",
-            broker.bootstrap(),
+            bootstrap,
             "--topic",
             topic,
             "--num-records",
@@ -319,14 +333,19 @@ final class BrokerSession {
   }
 
   /** Enough time for {@code records} at {@code slowestRate} records/s plus JVM start. */
-  private static Duration timeoutFor(int records, int slowestRate) {
+  static Duration timeoutFor(int records, int slowestRate) {
     return Duration.ofSeconds(60 + records / slowestRate);
   }
 
   private void createTopics(List<NewTopic> topics)
       throws InterruptedException, ExecutionException, TimeoutException {
+    createTopics(broker.bootstrap(), topics);
+  }
+
+  static void createTopics(String bootstrap, List<NewTopic> topics)
+      throws InterruptedException, ExecutionException, TimeoutException {
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       admin
           .createTopics(new ArrayList<>(topics))
           .all()

@@ -114,7 +114,7 @@ final class Report {
         header scan) (`PartitionLogBenchmark`). They are not part of this run.
         """);
     seedPrintouts(out, results);
-    samples(out, options, results);
+    samples(out, results);
     return out.toString();
   }
 
@@ -129,17 +129,22 @@ final class Report {
 
   private static void tables(StringBuilder out, Results results) {
     for (String section : SECTION_ORDER) {
-      List<Figure> figures = figuresIn(results, section);
-      if (figures.isEmpty()) {
-        continue;
-      }
-      out.append("\n## ").append(section).append("\n\n");
-      out.append("| figure | unit | better | LogStore | Kafka | Kafka fsync |")
-          .append(" LogStore / Kafka | LogStore / Kafka fsync |\n");
-      out.append("|---|---|---|---:|---:|---:|---:|---:|\n");
-      for (Figure f : figures) {
-        tableRow(out, results, f);
-      }
+      table(out, results, section);
+    }
+  }
+
+  /** One section's table (nothing if no figure of it was measured). */
+  static void table(StringBuilder out, Results results, String section) {
+    List<Figure> figures = figuresIn(results, section);
+    if (figures.isEmpty()) {
+      return;
+    }
+    out.append("\n## ").append(section).append("\n\n");
+    out.append("| figure | unit | better | LogStore | Kafka | Kafka fsync |")
+        .append(" LogStore / Kafka | LogStore / Kafka fsync |\n");
+    out.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+    for (Figure f : figures) {
+      tableRow(out, results, f);
     }
   }
 
@@ -287,7 +292,7 @@ final class Report {
         .append(" |\n");
   }
 
-  private static void failures(StringBuilder out, Results results) {
+  static void failures(StringBuilder out, Results results) {
     out.append("\n## Failures under load\n\n");
     List<String> failures = results.failures();
     if (failures.isEmpty()) {
@@ -313,7 +318,7 @@ final class Report {
     out.append("```\n");
   }
 
-  private static void samples(StringBuilder out, BenchOptions options, Results results) {
+  static void samples(StringBuilder out, Results results) {
     out.append("\n## Every sample\n\n<details><summary>all repetitions, in order</summary>\n\n");
     out.append("| figure | LogStore | Kafka | Kafka fsync |\n|---|---|---|---|\n");
     for (Figure f : results.figures()) {
@@ -330,7 +335,7 @@ final class Report {
     out.append("\n</details>\n");
   }
 
-  private static void row(StringBuilder out, String key, String value) {
+  static void row(StringBuilder out, String key, String value) {
     out.append("| ").append(key).append(" | ").append(value).append(" |\n");
   }
 
@@ -349,7 +354,7 @@ final class Report {
     return String.format(Locale.ROOT, "%.2f", v);
   }
 
-  private static String ratio(OptionalDouble value) {
+  static String ratio(OptionalDouble value) {
     return value.isEmpty() ? "-" : String.format(Locale.ROOT, "%.2fx", value.getAsDouble());
   }
 

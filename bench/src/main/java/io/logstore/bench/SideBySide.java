@@ -3,6 +3,7 @@ package io.logstore.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with {@code bench/run}, which builds, takes the build lock and starts this class; see
  * {@link BenchOptions#USAGE}. Repetitions are interleaved (LogStore, Kafka, Kafka fsync, then
  * again) so that a slow minute of the shared machine does not land on one broker only.
+ *
+ * <p>{@code bench/run --replicated ...} runs {@link ReplicatedSideBySide} instead: the same
+ * comparison with three-node clusters.
  */
 public final class SideBySide {
 
@@ -23,6 +27,10 @@ public final class SideBySide {
   private SideBySide() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
+    if (args.length > 0 && args[0].equals("--replicated")) {
+      ReplicatedSideBySide.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     BenchOptions options;
     try {
       options = BenchOptions.parse(args);

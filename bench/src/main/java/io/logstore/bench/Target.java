@@ -1,10 +1,11 @@
 package io.logstore.bench;
 
 import io.logstore.testkit.KafkaReferenceBroker;
+import io.logstore.testkit.KafkaReferenceCluster;
 import io.logstore.testkit.LogStoreBroker;
+import io.logstore.testkit.LogStoreCluster;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** The three brokers the benchmark compares, each started fresh (new data dir) per repetition. */
 enum Target {
@@ -55,14 +56,7 @@ enum Target {
     return switch (this) {
       case LOGSTORE -> {
         LogStoreBroker broker = LogStoreBroker.start();
-        long pid;
-        try {
-          pid = logStorePid();
-        } catch (RuntimeException e) {
-          broker.close();
-          throw e;
-        }
-        yield new RunningBroker(this, broker, broker::close, pid, broker.logFile());
+        yield new RunningBroker(this, broker, broker::close, broker.pid(), broker.logFile());
       }
       case KAFKA -> {
         KafkaReferenceBroker broker = KafkaReferenceBroker.start();
@@ -77,24 +71,34 @@ enum Target {
   }
 
   /**
-   * LogStoreBroker does not expose its process; it is our only child JVM running LogStoreMain (the
-   * targets run one after the other).
+   * Starts a cluster of {@code nodes} brokers on 127.0.0.1, each with the same {@code -Xmx1g} heap
+   * as {@link #start()}, and returns once every node answers Metadata.
    */
-  private static long logStorePid() {
-    List<ProcessHandle> children =
-        ProcessHandle.current()
-            .children()
-            .filter(ProcessHandle::isAlive)
-            .filter(
-                p -> {
-                  Optional<String> line = p.info().commandLine();
-                  return line.isPresent() && line.get().contains(LogStoreBroker.MAIN_CLASS);
-                })
-            .toList();
-    if (children.size() != 1) {
-      throw new IllegalStateException(
-          "expected exactly one LogStore child process, found " + children.size());
-    }
-    return children.get(0).pid();
+  RunningCluster startCluster(int nodes) {
+    return switch (this) {
+      case LOGSTORE -> {
+        LogStoreCluster cluster = LogStoreCluster.start(nodes, Map.of());
+        List<Long> pids = cluster.nodeIds().stream().map(id -> cluster.broker(id).pid()).toList();
+        yield new RunningCluster(
+            this,
+            cluster.bootstrapServers(),
+            pids,
+            cluster::close,
+            "target/broker-logs/logstore-<port>.log");
+      }
+      case KAFKA -> kafkaCluster(nodes, Map.of());
+      case KAFKA_FSYNC -> kafkaCluster(nodes, Map.of("log.flush.interval.messages", "1"));
+    };
+  }
+
+  private RunningCluster kafkaCluster(int nodes, Map<String, String> properties) {
+    KafkaReferenceCluster cluster = KafkaReferenceCluster.start(nodes, properties, "1g");
+    List<Long> pids = cluster.nodeIds().stream().map(cluster::pid).toList();
+    return new RunningCluster(
+        this,
+        cluster.bootstrapServers(),
+        pids,
+        cluster::close,
+        "target/broker-logs/kafka-cluster-<port>.log");
   }
 }

@@ -30,7 +30,7 @@ public final class KafkaReferenceCluster implements ClusterUnderTest {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   /** Three nodes and a test-run producer or consumer share two cores: keep each heap small. */
-  private static final List<String> JVM_ARGS = List.of("-Xmx768m", "-Djava.awt.headless=true");
+  private static final String DEFAULT_MAX_HEAP = "768m";
 
   private final Map<Integer, Node> nodes;
 
@@ -45,11 +45,21 @@ public final class KafkaReferenceCluster implements ClusterUnderTest {
    *     e.g. {@code broker.session.timeout.ms}
    */
   public static KafkaReferenceCluster start(int count, Map<String, String> extraProperties) {
+    return start(count, extraProperties, DEFAULT_MAX_HEAP);
+  }
+
+  /**
+   * As {@link #start(int, Map)} with each node's {@code -Xmx} set to {@code maxHeap}, e.g. {@code
+   * 1g} to match a LogStore broker's heap in a benchmark.
+   */
+  public static KafkaReferenceCluster start(
+      int count, Map<String, String> extraProperties, String maxHeap) {
+    List<String> jvmArgs = List.of("-Xmx" + maxHeap, "-Djava.awt.headless=true");
     String clusterId = Uuid.randomUuid().toString();
     Map<Integer, Node> nodes = new TreeMap<>();
     StringJoiner voters = new StringJoiner(",");
     for (int id = 1; id <= count; id++) {
-      Node node = new Node(id, FreePorts.next(), FreePorts.next());
+      Node node = new Node(id, FreePorts.next(), FreePorts.next(), jvmArgs);
       nodes.put(id, node);
       voters.add(id + "@127.0.0.1:" + node.controllerPort);
     }
@@ -149,6 +159,11 @@ public final class KafkaReferenceCluster implements ClusterUnderTest {
     return node(nodeId).logFile;
   }
 
+  /** Process id of a node's current JVM. */
+  public long pid(int nodeId) {
+    return node(nodeId).process().pid();
+  }
+
   private Node node(int nodeId) {
     Node node = nodes.get(nodeId);
     if (node == null) {
@@ -183,10 +198,12 @@ public final class KafkaReferenceCluster implements ClusterUnderTest {
     final Path serverProperties;
     final Path log4j;
     final Path logFile;
+    final List<String> jvmArgs;
     volatile Process process;
 
-    Node(int id, int port, int controllerPort) {
+    Node(int id, int port, int controllerPort, List<String> jvmArgs) {
       this.id = id;
+      this.jvmArgs = jvmArgs;
       this.port = port;
       this.controllerPort = controllerPort;
       this.workDir = Processes.tempDir("kafka-cluster-node" + id + "-");
@@ -196,7 +213,7 @@ public final class KafkaReferenceCluster implements ClusterUnderTest {
     }
 
     void fork() {
-      process = KafkaServerProcess.fork(log4j, JVM_ARGS, serverProperties, logFile);
+      process = KafkaServerProcess.fork(log4j, jvmArgs, serverProperties, logFile);
     }
 
     void awaitReady() {

@@ -193,6 +193,15 @@ public final class LogStoreBroker implements BrokerUnderTest, AutoCloseable {
     return current != null && current.isAlive();
   }
 
+  /** Process id of the current broker JVM. */
+  public long pid() {
+    Process current = process;
+    if (current == null) {
+      throw new IllegalStateException(this + " was never started");
+    }
+    return current.pid();
+  }
+
   /** Exit code of the last process, once it has exited. */
   public int exitCode() {
     return process.exitValue();
