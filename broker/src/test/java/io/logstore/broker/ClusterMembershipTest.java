@@ -49,7 +49,7 @@ class ClusterMembershipTest {
   @Test
   void threeBrokersRegisterAndAControlledShutdownAndRestartShowEverywhere() throws Exception {
     // Given three brokers configured with the same voters
-    voters = voters(3);
+    voters = TestBroker.freeVoters(3);
     for (int id = 1; id <= 3; id++) {
       start(id);
     }
@@ -157,18 +157,13 @@ class ClusterMembershipTest {
   private void start(int id) throws Exception {
     brokers.put(
         id,
-        TestBroker.start(
+        TestBroker.startNode(
             tmp.resolve("broker-" + id),
-            Map.of(
-                BrokerConfig.NODE_ID,
-                Integer.toString(id),
-                BrokerConfig.CONTROLLER_QUORUM_VOTERS,
-                voters,
-                BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS,
-                "200",
-                BrokerConfig.BROKER_SESSION_TIMEOUT_MS,
-                "3000")));
+            id,
+            voters,
+            Map.of(BrokerConfig.BROKER_SESSION_TIMEOUT_MS, "3000")));
   }
+
 
   private ClusterNode node(int id) {
     return brokers.get(id).broker().clusterNode();
@@ -188,17 +183,4 @@ class ClusterMembershipTest {
     return out;
   }
 
-  private static String voters(int count) throws IOException {
-    StringJoiner j = new StringJoiner(",");
-    List<ServerSocket> sockets = new ArrayList<>();
-    for (int id = 1; id <= count; id++) {
-      ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      sockets.add(s);
-      j.add(id + "@127.0.0.1:" + s.getLocalPort());
-    }
-    for (ServerSocket s : sockets) {
-      s.close();
-    }
-    return j.toString();
-  }
 }

@@ -60,7 +60,7 @@ class ClusterReplicationTest {
   @Test
   void aReplicatedTopicSurvivesItsLeaderAndRefusesAcksAllBelowMinIsr() throws Exception {
     // Given three brokers and a topic with 3 replicas and min.insync.replicas=2
-    voters = voters(3);
+    voters = TestBroker.freeVoters(3);
     for (int id = 1; id <= 3; id++) {
       start(id);
     }
@@ -244,7 +244,7 @@ class ClusterReplicationTest {
   void aConsumerGroupKeepsItsCommittedOffsetsWhenItsCoordinatorStops() throws Exception {
     // Given three brokers, a replicated topic with 100 records, and a group that consumed and
     // committed them
-    voters = voters(3);
+    voters = TestBroker.freeVoters(3);
     for (int id = 1; id <= 3; id++) {
       start(id);
     }
@@ -396,32 +396,16 @@ class ClusterReplicationTest {
   private void start(int id) throws Exception {
     brokers.put(
         id,
-        TestBroker.start(
+        TestBroker.startNode(
             tmp.resolve("broker-" + id),
+            id,
+            voters,
             Map.of(
-                BrokerConfig.NODE_ID,
-                Integer.toString(id),
-                BrokerConfig.CONTROLLER_QUORUM_VOTERS,
-                voters,
-                BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS,
-                "200",
                 BrokerConfig.BROKER_SESSION_TIMEOUT_MS,
                 "3000",
                 BrokerConfig.REPLICA_LAG_TIME_MAX_MS,
                 "3000")));
   }
 
-  private static String voters(int count) throws IOException {
-    StringJoiner j = new StringJoiner(",");
-    List<ServerSocket> sockets = new ArrayList<>();
-    for (int id = 1; id <= count; id++) {
-      ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      sockets.add(s);
-      j.add(id + "@127.0.0.1:" + s.getLocalPort());
-    }
-    for (ServerSocket s : sockets) {
-      s.close();
-    }
-    return j.toString();
-  }
+
 }

@@ -61,7 +61,7 @@ class ClusterRoutingTest {
   @Test
   void wrongBrokerAnswersCarryTheLeaderAndMetadataShowsOfflineReplicas() throws Exception {
     // Given three brokers and a topic with one partition on all three
-    String voters = voters(3);
+    String voters = TestBroker.freeVoters(3);
     for (int id = 1; id <= 3; id++) {
       brokers.put(id, start(id, voters));
     }
@@ -199,30 +199,12 @@ class ClusterRoutingTest {
   }
 
   private TestBroker start(int id, String voters) throws Exception {
-    return TestBroker.start(
+    return TestBroker.startNode(
         tmp.resolve("broker-" + id),
-        Map.of(
-            BrokerConfig.NODE_ID,
-            Integer.toString(id),
-            BrokerConfig.CONTROLLER_QUORUM_VOTERS,
-            voters,
-            BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS,
-            "200",
-            BrokerConfig.BROKER_SESSION_TIMEOUT_MS,
-            "2000"));
+        id,
+        voters,
+        Map.of(BrokerConfig.BROKER_SESSION_TIMEOUT_MS, "2000"));
   }
 
-  private static String voters(int count) throws IOException {
-    StringJoiner j = new StringJoiner(",");
-    List<ServerSocket> sockets = new ArrayList<>();
-    for (int id = 1; id <= count; id++) {
-      ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      sockets.add(s);
-      j.add(id + "@127.0.0.1:" + s.getLocalPort());
-    }
-    for (ServerSocket s : sockets) {
-      s.close();
-    }
-    return j.toString();
-  }
+
 }

@@ -52,19 +52,11 @@ final class ClusterTopicController implements TopicManager.TopicController {
     if (!outcome.succeeded()) {
       throw toApiException(outcome.error(), "cannot create topic " + name);
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (System.nanoTime() < deadline) {
-      Optional<TopicInfo> local = topics.topic(name);
-      if (local.isPresent()
-          && local.get().topicId().getMostSignificantBits() == id.getMostSignificantBits()
-          && local.get().topicId().getLeastSignificantBits() == id.getLeastSignificantBits()) {
-        return local.get();
-      }
-      replicas.reapply();
-      sleep();
-    }
-    throw new org.apache.kafka.common.errors.TimeoutException(
-        "topic " + name + " was created but is not yet known on broker " + node.nodeId());
+    org.apache.kafka.common.Uuid kafkaId =
+        new org.apache.kafka.common.Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    return awaitLocal(
+        () -> topics.topic(name).filter(t -> t.topicId().equals(kafkaId)),
+        "topic " + name + " was created");
   }
 
   @Override
@@ -76,11 +68,9 @@ final class ClusterTopicController implements TopicManager.TopicController {
     if (!outcome.succeeded()) {
       throw toApiException(outcome.error(), "cannot delete topic " + topic.name());
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (topics.topic(topic.topicId()).isPresent() && System.nanoTime() < deadline) {
-      replicas.reapply();
-      sleep();
-    }
+    awaitLocal(
+        () -> topics.topic(topic.topicId()).isPresent() ? Optional.empty() : Optional.of(topic),
+        "topic " + topic.name() + " was deleted");
   }
 
   @Override
@@ -92,17 +82,9 @@ final class ClusterTopicController implements TopicManager.TopicController {
     if (!outcome.succeeded()) {
       throw toApiException(outcome.error(), "cannot add partitions to " + topic.name());
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (System.nanoTime() < deadline) {
-      Optional<TopicInfo> local = topics.topic(topic.topicId());
-      if (local.isPresent() && local.get().partitionCount() >= newCount) {
-        return local.get();
-      }
-      replicas.reapply();
-      sleep();
-    }
-    throw new org.apache.kafka.common.errors.TimeoutException(
-        "partitions of " + topic.name() + " were added but are not yet known here");
+    return awaitLocal(
+        () -> topics.topic(topic.topicId()).filter(t -> t.partitionCount() >= newCount),
+        "partitions of " + topic.name() + " were added");
   }
 
   @Override
@@ -111,11 +93,27 @@ final class ClusterTopicController implements TopicManager.TopicController {
     if (!outcome.succeeded()) {
       throw toApiException(outcome.error(), "cannot alter the configs of " + topic);
     }
+    awaitLocal(
+        () -> topics.overrides(topic).equals(overrides) ? Optional.of(topic) : Optional.empty(),
+        "configs of " + topic + " were altered");
+  }
+
+  /**
+   * Waits (bounded) until this broker's replica manager has applied the committed change, i.e.
+   * {@code probe} gives a value.
+   */
+  private <T> T awaitLocal(java.util.function.Supplier<Optional<T>> probe, String change) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (!topics.overrides(topic).equals(overrides) && System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline) {
+      Optional<T> value = probe.get();
+      if (value.isPresent()) {
+        return value.get();
+      }
       replicas.reapply();
       sleep();
     }
+    throw new org.apache.kafka.common.errors.TimeoutException(
+        change + " but broker " + node.nodeId() + " has not applied it yet");
   }
 
   private CommandOutcome execute(ControllerCommand command) {

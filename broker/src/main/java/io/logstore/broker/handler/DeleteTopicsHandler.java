@@ -101,6 +101,9 @@ public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequest
     try {
       topics.deleteTopic(topic.get());
       return result.setErrorCode(Errors.NONE.code());
+    } catch (org.apache.kafka.common.errors.ApiException e) {
+      // In a cluster: the controller refused or did not answer in time.
+      return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
     } catch (IOException e) {
       log.error("Cannot delete topic {}", topic.get().name(), e);
       return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());

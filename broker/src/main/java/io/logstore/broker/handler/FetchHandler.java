@@ -292,10 +292,20 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
               : Errors.UNKNOWN_LEADER_EPOCH;
       return data.setErrorCode(error.code());
     }
+    return readRecords(partition, request, data, highWatermark, remainingBytes, minOneBatch);
+  }
+
+  /** Records from {@code fetchOffset} below {@code maxOffset} as a zero-copy file slice. */
+  private static PartitionData readRecords(
+      Partition partition,
+      FetchPartition request,
+      PartitionData data,
+      long maxOffset,
+      long remainingBytes,
+      boolean minOneBatch) {
     int maxBytes = (int) Math.max(0, Math.min(request.partitionMaxBytes(), remainingBytes));
     try {
-      LogSlice slice =
-          partition.log().read(request.fetchOffset(), maxBytes, highWatermark, minOneBatch);
+      LogSlice slice = partition.log().read(request.fetchOffset(), maxBytes, maxOffset, minOneBatch);
       if (!slice.isEmpty()) {
         data.setRecords(
             WireRecords.fileSlice(slice.channel(), slice.position(), slice.sizeInBytes()));
@@ -334,26 +344,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
           .setEndOffset(d.divergingEpoch().endOffset());
       return data.setErrorCode(Errors.NONE.code());
     }
-    int maxBytes = (int) Math.max(0, Math.min(request.partitionMaxBytes(), remainingBytes));
-    try {
-      LogSlice slice =
-          partition.log().read(request.fetchOffset(), maxBytes, Long.MAX_VALUE, minOneBatch);
-      if (!slice.isEmpty()) {
-        data.setRecords(
-            WireRecords.fileSlice(slice.channel(), slice.position(), slice.sizeInBytes()));
-      }
-      return data.setErrorCode(Errors.NONE.code());
-    } catch (OffsetOutOfRangeException e) {
-      return data.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
-    } catch (IOException e) {
-      log.error(
-          "follower read failed topicPartition={}-{} offset={}",
-          partition.topic(),
-          partition.index(),
-          request.fetchOffset(),
-          e);
-      return data.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
-    }
+    // A follower reads up to the log end, not the high watermark.
+    return readRecords(partition, request, data, Long.MAX_VALUE, remainingBytes, minOneBatch);
   }
 
   /**

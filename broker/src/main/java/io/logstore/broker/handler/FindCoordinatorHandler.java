@@ -4,7 +4,6 @@ import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
-import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import java.util.List;
 import java.util.Map;
@@ -75,78 +74,56 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     return ApiKeys.FIND_COORDINATOR.latestVersion(false);
   }
 
+  /** Where a coordinator is. */
+  private record Endpoint(int nodeId, String host, int port) {}
+
   @Override
   public CompletionStage<ApiMessage> handle(
       RequestContext context, FindCoordinatorRequestData request) {
     BrokerIdentity self = identity.get();
     FindCoordinatorResponseData response = new FindCoordinatorResponseData();
-    if (cluster != null) {
-      return CompletableFuture.completedFuture(inCluster(context, request));
-    }
-    if (context.version() >= 4) {
-      for (String key : request.coordinatorKeys()) {
-        Errors error = errorFor(request.keyType(), key);
-        response
-            .coordinators()
-            .add(
-                new Coordinator()
-                    .setKey(key)
-                    .setErrorCode(error.code())
-                    .setErrorMessage(error == Errors.NONE ? null : error.message())
-                    .setNodeId(error == Errors.NONE ? self.nodeId() : -1)
-                    .setHost(error == Errors.NONE ? self.host() : "")
-                    .setPort(error == Errors.NONE ? self.port() : -1));
-      }
-      return CompletableFuture.completedFuture(response);
-    }
-    Errors error = errorFor(request.keyType(), request.key());
-    response.setErrorCode(error.code());
-    if (error == Errors.NONE) {
-      response.setNodeId(self.nodeId()).setHost(self.host()).setPort(self.port());
-    } else {
-      response.setErrorMessage(error.message()).setNodeId(-1).setHost("").setPort(-1);
-    }
-    return CompletableFuture.completedFuture(response);
-  }
-
-  private FindCoordinatorResponseData inCluster(
-      RequestContext context, FindCoordinatorRequestData request) {
-    FindCoordinatorResponseData response = new FindCoordinatorResponseData();
-    List<String> keys = context.version() >= 4 ? request.coordinatorKeys() : List.of(request.key());
-    for (String key : keys) {
+    boolean batched = context.version() >= 4;
+    for (String key : batched ? request.coordinatorKeys() : List.of(request.key())) {
       Errors error = errorFor(request.keyType(), key);
-      BrokerRecord coordinator = null;
+      Endpoint coordinator = null;
       if (error == Errors.NONE) {
-        coordinator = groupCoordinator(key);
+        coordinator =
+            cluster == null
+                ? new Endpoint(self.nodeId(), self.host(), self.port())
+                : groupCoordinator(key);
         if (coordinator == null) {
           error = Errors.COORDINATOR_NOT_AVAILABLE;
         }
       }
-      if (context.version() >= 4) {
+      String message = error == Errors.NONE ? null : error.message();
+      int nodeId = coordinator == null ? -1 : coordinator.nodeId();
+      String host = coordinator == null ? "" : coordinator.host();
+      int port = coordinator == null ? -1 : coordinator.port();
+      if (batched) {
         response
             .coordinators()
             .add(
                 new Coordinator()
                     .setKey(key)
                     .setErrorCode(error.code())
-                    .setErrorMessage(error == Errors.NONE ? null : error.message())
-                    .setNodeId(coordinator == null ? -1 : coordinator.brokerId())
-                    .setHost(coordinator == null ? "" : coordinator.host())
-                    .setPort(coordinator == null ? -1 : coordinator.port()));
+                    .setErrorMessage(message)
+                    .setNodeId(nodeId)
+                    .setHost(host)
+                    .setPort(port));
       } else {
         response
             .setErrorCode(error.code())
-            .setErrorMessage(error == Errors.NONE ? null : error.message())
-            .setNodeId(coordinator == null ? -1 : coordinator.brokerId())
-            .setHost(coordinator == null ? "" : coordinator.host())
-            .setPort(coordinator == null ? -1 : coordinator.port());
+            .setErrorMessage(message)
+            .setNodeId(nodeId)
+            .setHost(host)
+            .setPort(port);
       }
     }
-    return response;
+    return CompletableFuture.completedFuture(response);
   }
 
   /** The leader of the group's offsets partition, if it has one (creating the topic first). */
-  private BrokerRecord groupCoordinator(String groupId) {
+  private Endpoint groupCoordinator(String groupId) {
     MetadataImage image = cluster.image();
     Optional<MetadataImage.TopicImage> topic = image.topic(Topic.GROUP_METADATA_TOPIC_NAME);
     if (topic.isEmpty()) {
@@ -174,6 +151,7 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
     return image
         .broker(p.leader())
         .filter(b -> b.state() == io.logstore.replication.metadata.BrokerState.ACTIVE)
+        .map(b -> new Endpoint(b.brokerId(), b.host(), b.port()))
         .orElse(null);
   }
 

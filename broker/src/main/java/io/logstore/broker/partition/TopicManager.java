@@ -308,6 +308,16 @@ public final class TopicManager {
     this.controller = controller;
   }
 
+  /** The cluster's topic controller; NOT_CONTROLLER until the broker's cluster part started. */
+  private TopicController controller() {
+    TopicController c = controller;
+    if (c == null) {
+      throw new org.apache.kafka.common.errors.NotControllerException(
+          "the cluster metadata is not ready yet");
+    }
+    return c;
+  }
+
   /** Brokers that can hold replicas (1 on a single broker). */
   public int activeBrokers() {
     TopicController c = controller;
@@ -321,13 +331,8 @@ public final class TopicManager {
    */
   public TopicInfo createTopic(
       String name, int partitionCount, int replicationFactor, Map<String, String> topicOverrides) {
-    TopicController c = controller;
     if (clustered()) {
-      if (c == null) {
-        throw new org.apache.kafka.common.errors.NotControllerException(
-            "the cluster metadata is not ready yet");
-      }
-      return c.create(name, partitionCount, replicationFactor, topicOverrides);
+      return controller().create(name, partitionCount, replicationFactor, topicOverrides);
     }
     return createTopic(name, partitionCount, topicOverrides);
   }
@@ -381,38 +386,21 @@ public final class TopicManager {
    */
   public void deleteTopic(TopicInfo topic) throws IOException {
     if (clustered()) {
-      TopicController c = controller;
-      if (c == null) {
-        throw new org.apache.kafka.common.errors.NotControllerException(
-            "the cluster metadata is not ready yet");
-      }
-      c.delete(topic);
+      controller().delete(topic);
       return;
     }
     deleteLocally(topic);
   }
 
   private synchronized void deleteLocally(TopicInfo topic) throws IOException {
-    byName.remove(topic.name(), topic);
-    byId.remove(topic.topicId(), topic);
-    overrides.remove(topic.name());
-    for (Partition partition : topic.partitions()) {
-      partition.markDeleted();
-      logs.deleteLog(new PartitionId(topic.name(), partition.index()));
-    }
+    dropTopic(topic);
     configStore.delete(topic.name());
-    log.info("Deleted topic {} topicId={}", topic.name(), topic.topicId());
   }
 
   /** Grows {@code topic} to {@code newCount} partitions. */
   public TopicInfo addPartitions(TopicInfo topic, int newCount) throws IOException {
     if (clustered()) {
-      TopicController c = controller;
-      if (c == null) {
-        throw new org.apache.kafka.common.errors.NotControllerException(
-            "the cluster metadata is not ready yet");
-      }
-      return c.addPartitions(topic, newCount);
+      return controller().addPartitions(topic, newCount);
     }
     return addLocally(topic, newCount);
   }
@@ -439,12 +427,7 @@ public final class TopicManager {
   /** Replaces a topic's overrides (validated by the caller) and applies them to its logs. */
   public void replaceOverrides(String topic, Map<String, String> newOverrides) throws IOException {
     if (clustered()) {
-      TopicController c = controller;
-      if (c == null) {
-        throw new org.apache.kafka.common.errors.NotControllerException(
-            "the cluster metadata is not ready yet");
-      }
-      c.replaceOverrides(topic, newOverrides);
+      controller().replaceOverrides(topic, newOverrides);
       return;
     }
     replaceLocally(topic, newOverrides);

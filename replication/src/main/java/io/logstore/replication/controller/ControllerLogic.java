@@ -220,13 +220,7 @@ public final class ControllerLogic {
       int partitions,
       int replicationFactor,
       Map<String, String> configs) {
-    List<Integer> active = new ArrayList<>();
-    for (BrokerRecord b : image.brokers().values()) {
-      if (b.state() == BrokerState.ACTIVE) {
-        active.add(b.brokerId());
-      }
-    }
-    active.sort(null);
+    List<Integer> active = activeBrokers(image);
     if (replicationFactor > active.size()) {
       return Result.error(ReplicationError.INVALID_REPLICATION_FACTOR);
     }
@@ -237,10 +231,7 @@ public final class ControllerLogic {
     configs.forEach((key, value) -> out.add(new TopicConfigRecord(name, key, value)));
     out.add(new TopicRecord(name, topicId));
     for (int i = 0; i < partitions; i++) {
-      List<Integer> replicas = new ArrayList<>();
-      for (int r = 0; r < replicationFactor; r++) {
-        replicas.add(active.get((i + r) % active.size()));
-      }
+      List<Integer> replicas = placement(active, i, replicationFactor);
       out.add(new PartitionRecord(topicId, i, replicas, replicas, replicas.get(0), 0, 0));
     }
     return Result.ok(out);
@@ -262,22 +253,13 @@ public final class ControllerLogic {
       return Result.ok(List.of());
     }
     int replicationFactor = topic.partitions().get(0).replicas().size();
-    List<Integer> active = new ArrayList<>();
-    for (BrokerRecord b : image.brokers().values()) {
-      if (b.state() == BrokerState.ACTIVE) {
-        active.add(b.brokerId());
-      }
-    }
-    active.sort(null);
+    List<Integer> active = activeBrokers(image);
     if (replicationFactor > active.size()) {
       return Result.error(ReplicationError.INVALID_REPLICATION_FACTOR);
     }
     List<MetadataRecord> out = new ArrayList<>();
     for (int i = current; i < newCount; i++) {
-      List<Integer> replicas = new ArrayList<>();
-      for (int r = 0; r < replicationFactor; r++) {
-        replicas.add(active.get((i + r) % active.size()));
-      }
+      List<Integer> replicas = placement(active, i, replicationFactor);
       out.add(new PartitionRecord(topicId, i, replicas, replicas, replicas.get(0), 0, 0));
     }
     return Result.ok(out);
@@ -423,6 +405,27 @@ public final class ControllerLogic {
       }
     }
     return -1;
+  }
+
+  /** The ACTIVE brokers' ids, ascending (replica placement order). */
+  private static List<Integer> activeBrokers(MetadataImage image) {
+    List<Integer> active = new ArrayList<>();
+    for (BrokerRecord b : image.brokers().values()) {
+      if (b.state() == BrokerState.ACTIVE) {
+        active.add(b.brokerId());
+      }
+    }
+    active.sort(null);
+    return active;
+  }
+
+  /** Replicas of partition {@code index}: round-robin over {@code active} from {@code index}. */
+  private static List<Integer> placement(List<Integer> active, int index, int replicationFactor) {
+    List<Integer> replicas = new ArrayList<>();
+    for (int r = 0; r < replicationFactor; r++) {
+      replicas.add(active.get((index + r) % active.size()));
+    }
+    return replicas;
   }
 
   private static boolean isActive(MetadataImage image, int brokerId) {

@@ -173,13 +173,7 @@ public final class MetadataRecordSerde {
       w.uuid(c.topicId());
       w.int32(c.partitions());
       w.int32(c.replicationFactor());
-      w.int32(c.configs().size());
-      c.configs()
-          .forEach(
-              (k, v) -> {
-                w.string(k);
-                w.string(v);
-              });
+      w.stringMap(c.configs());
     } else if (command instanceof ControllerCommand.DeleteTopic c) {
       w.int8(COMMAND_DELETE_TOPIC);
       w.uuid(c.topicId());
@@ -190,13 +184,7 @@ public final class MetadataRecordSerde {
     } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
       w.int8(COMMAND_ALTER_TOPIC_CONFIGS);
       w.string(c.topicName());
-      w.int32(c.configs().size());
-      c.configs()
-          .forEach(
-              (k, v) -> {
-                w.string(k);
-                w.string(v);
-              });
+      w.stringMap(c.configs());
     } else if (command instanceof ControllerCommand.ElectPreferredLeader c) {
       w.int8(COMMAND_ELECT_PREFERRED);
       w.uuid(c.topicId());
@@ -235,14 +223,7 @@ public final class MetadataRecordSerde {
             UUID topicId = r.uuid();
             int partitions = r.int32();
             int replicationFactor = r.int32();
-            int configCount = r.int32();
-            if (configCount < 0 || configCount > 10_000) {
-              throw new IllegalArgumentException("bad config count " + configCount);
-            }
-            Map<String, String> configs = new TreeMap<>();
-            for (int i = 0; i < configCount; i++) {
-              configs.put(r.string(), r.string());
-            }
+            Map<String, String> configs = r.stringMap();
             command =
                 new ControllerCommand.CreateTopic(
                     name, topicId, partitions, replicationFactor, configs);
@@ -257,14 +238,7 @@ public final class MetadataRecordSerde {
         case COMMAND_ALTER_TOPIC_CONFIGS:
           {
             String name = r.string();
-            int count = r.int32();
-            if (count < 0 || count > 10_000) {
-              throw new IllegalArgumentException("bad config count " + count);
-            }
-            Map<String, String> configs = new TreeMap<>();
-            for (int i = 0; i < count; i++) {
-              configs.put(r.string(), r.string());
-            }
+            Map<String, String> configs = r.stringMap();
             command = new ControllerCommand.AlterTopicConfigs(name, configs);
           }
           break;
@@ -580,6 +554,16 @@ public final class MetadataRecordSerde {
       int64(v.getLeastSignificantBits());
     }
 
+    /** count int32, then count (key string, value string). */
+    void stringMap(Map<String, String> map) {
+      int32(map.size());
+      map.forEach(
+          (k, v) -> {
+            string(k);
+            string(v);
+          });
+    }
+
     void string(String v) {
       if (v == null) {
         int32(-1);
@@ -643,6 +627,18 @@ public final class MetadataRecordSerde {
             "count " + count + " with " + buf.remaining() + " bytes left");
       }
       return count;
+    }
+
+    Map<String, String> stringMap() {
+      int count = int32();
+      if (count < 0 || count > 10_000) {
+        throw new IllegalArgumentException("bad map size " + count);
+      }
+      Map<String, String> map = new TreeMap<>();
+      for (int i = 0; i < count; i++) {
+        map.put(string(), string());
+      }
+      return map;
     }
 
     String string() {
