@@ -9,15 +9,11 @@ import io.logstore.broker.config.BrokerConfig;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -164,7 +160,6 @@ class ClusterMembershipTest {
             Map.of(BrokerConfig.BROKER_SESSION_TIMEOUT_MS, "3000")));
   }
 
-
   private ClusterNode node(int id) {
     return brokers.get(id).broker().clusterNode();
   }
@@ -182,5 +177,4 @@ class ClusterMembershipTest {
     }
     return out;
   }
-
 }

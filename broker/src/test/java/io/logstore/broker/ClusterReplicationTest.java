@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.logstore.broker.config.BrokerConfig;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -406,6 +403,4 @@ class ClusterReplicationTest {
                 BrokerConfig.REPLICA_LAG_TIME_MAX_MS,
                 "3000")));
   }
-
-
 }

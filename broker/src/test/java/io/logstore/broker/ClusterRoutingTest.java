@@ -6,13 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.logstore.broker.config.BrokerConfig;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -205,6 +202,4 @@ class ClusterRoutingTest {
         voters,
         Map.of(BrokerConfig.BROKER_SESSION_TIMEOUT_MS, "2000"));
   }
-
-
 }

@@ -305,7 +305,8 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       boolean minOneBatch) {
     int maxBytes = (int) Math.max(0, Math.min(request.partitionMaxBytes(), remainingBytes));
     try {
-      LogSlice slice = partition.log().read(request.fetchOffset(), maxBytes, maxOffset, minOneBatch);
+      LogSlice slice =
+          partition.log().read(request.fetchOffset(), maxBytes, maxOffset, minOneBatch);
       if (!slice.isEmpty()) {
         data.setRecords(
             WireRecords.fileSlice(slice.channel(), slice.position(), slice.sizeInBytes()));
