@@ -1,8 +1,6 @@
 package io.logstore.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -77,13 +75,17 @@ record BenchOptions(
       String arg = args[i];
       switch (arg) {
         case "--quick" -> quick = true;
-        case "--reps" -> reps = positive(arg, value(args, ++i));
-        case "--records" -> records = positive(arg, value(args, ++i));
-        case "--targets" -> targets = split(value(args, ++i)).stream().map(Target::byId).toList();
-        case "--only" -> scenarios = scenarios(value(args, ++i));
+        case "--reps" -> reps = Args.positive(arg, Args.value(args, ++i, USAGE));
+        case "--records" -> records = Args.positive(arg, Args.value(args, ++i, USAGE));
+        case "--targets" ->
+            targets = Args.split(Args.value(args, ++i, USAGE)).stream().map(Target::byId).toList();
+        case "--only" -> scenarios = scenarios(Args.value(args, ++i, USAGE));
         case "--seed-senders" ->
-            senders = split(value(args, ++i)).stream().map(s -> positive(arg, s)).toList();
-        case "--out" -> output = Path.of(value(args, ++i));
+            senders =
+                Args.split(Args.value(args, ++i, USAGE)).stream()
+                    .map(s -> Args.positive(arg, s))
+                    .toList();
+        case "--out" -> output = Path.of(Args.value(args, ++i, USAGE));
         case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
@@ -123,28 +125,9 @@ record BenchOptions(
 
   private static Set<Scenario> scenarios(String list) {
     Set<Scenario> set = EnumSet.noneOf(Scenario.class);
-    for (String id : split(list)) {
+    for (String id : Args.split(list)) {
       set.add(Scenario.valueOf(id.toUpperCase(Locale.ROOT)));
     }
     return set;
-  }
-
-  private static List<String> split(String list) {
-    return new ArrayList<>(Arrays.stream(list.split(",")).map(String::strip).toList());
-  }
-
-  private static String value(String[] args, int i) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + USAGE);
-    }
-    return args[i];
-  }
-
-  private static int positive(String option, String value) {
-    int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
-    if (n <= 0) {
-      throw new IllegalArgumentException(option + " must be positive, got " + value);
-    }
-    return n;
   }
 }

@@ -1,7 +1,6 @@
 package io.logstore.bench;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -60,13 +59,17 @@ record ReplicatedOptions(
       String arg = args[i];
       switch (arg) {
         case "--quick" -> quick = true;
-        case "--reps" -> reps = positive(arg, value(args, ++i));
-        case "--records" -> records = positive(arg, value(args, ++i));
-        case "--e2e-records" -> e2eRecords = positive(arg, value(args, ++i));
+        case "--reps" -> reps = Args.positive(arg, Args.value(args, ++i, USAGE));
+        case "--records" -> records = Args.positive(arg, Args.value(args, ++i, USAGE));
+        case "--e2e-records" -> e2eRecords = Args.positive(arg, Args.value(args, ++i, USAGE));
         case "--partitions" ->
-            partitions = split(value(args, ++i)).stream().map(p -> positive(arg, p)).toList();
-        case "--targets" -> targets = split(value(args, ++i)).stream().map(Target::byId).toList();
-        case "--out" -> output = Path.of(value(args, ++i));
+            partitions =
+                Args.split(Args.value(args, ++i, USAGE)).stream()
+                    .map(p -> Args.positive(arg, p))
+                    .toList();
+        case "--targets" ->
+            targets = Args.split(Args.value(args, ++i, USAGE)).stream().map(Target::byId).toList();
+        case "--out" -> output = Path.of(Args.value(args, ++i, USAGE));
         case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
         default -> throw new IllegalArgumentException("unknown option " + arg + "\n" + USAGE);
       }
@@ -92,24 +95,5 @@ record ReplicatedOptions(
         e2eRecords != null ? e2eRecords : quick ? 500 : 2_000,
         output,
         String.join(" ", args));
-  }
-
-  private static List<String> split(String list) {
-    return Arrays.stream(list.split(",")).map(String::strip).toList();
-  }
-
-  private static String value(String[] args, int i) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + USAGE);
-    }
-    return args[i];
-  }
-
-  private static int positive(String option, String value) {
-    int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
-    if (n <= 0) {
-      throw new IllegalArgumentException(option + " must be positive, got " + value);
-    }
-    return n;
   }
 }
