@@ -47,6 +47,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.awaitility.core.ThrowingRunnable;
 
 /**
  * Topic administration through the stock Java {@link Admin} client (4.3.1): the operations of
@@ -317,9 +318,12 @@ class AdminTopicsTest {
           admin, resource, new ConfigEntry(CLEANUP_POLICY, "compact"), AlterConfigOp.OpType.APPEND);
 
       // Then both are set, as a topic override
-      ConfigEntry both = Admins.topicConfig(admin, topic, CLEANUP_POLICY);
-      assertThat(both.value()).isEqualTo("delete,compact");
-      assertThat(both.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
+      eventually(
+          () -> {
+            ConfigEntry both = Admins.topicConfig(admin, topic, CLEANUP_POLICY);
+            assertThat(both.value()).isEqualTo("delete,compact");
+            assertThat(both.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
+          });
 
       // When delete is subtracted
       alter(
@@ -329,13 +333,19 @@ class AdminTopicsTest {
           AlterConfigOp.OpType.SUBTRACT);
 
       // Then only compact is left
-      assertThat(Admins.topicConfig(admin, topic, CLEANUP_POLICY).value()).isEqualTo("compact");
+      eventually(
+          () ->
+              assertThat(Admins.topicConfig(admin, topic, CLEANUP_POLICY).value())
+                  .isEqualTo("compact"));
 
       // When the override is deleted, the default is back
       alter(admin, resource, new ConfigEntry(CLEANUP_POLICY, ""), AlterConfigOp.OpType.DELETE);
-      ConfigEntry reset = Admins.topicConfig(admin, topic, CLEANUP_POLICY);
-      assertThat(reset.value()).isEqualTo("delete");
-      assertThat(reset.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+      eventually(
+          () -> {
+            ConfigEntry reset = Admins.topicConfig(admin, topic, CLEANUP_POLICY);
+            assertThat(reset.value()).isEqualTo("delete");
+            assertThat(reset.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+          });
     }
   }
 
@@ -389,12 +399,16 @@ class AdminTopicsTest {
           AlterConfigOp.OpType.SET);
 
       // Then the override is the value, its source and the first synonym
-      ConfigEntry overridden = describeWithSynonyms(admin, topicResource(topic)).get(RETENTION_MS);
-      assertThat(overridden.value()).isEqualTo("1000000");
-      assertThat(overridden.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
-      assertThat(overridden.synonyms().get(0).toString())
-          .isEqualTo(
-              "ConfigSynonym(name=retention.ms, value=1000000, source=DYNAMIC_TOPIC_CONFIG)");
+      eventually(
+          () -> {
+            ConfigEntry overridden =
+                describeWithSynonyms(admin, topicResource(topic)).get(RETENTION_MS);
+            assertThat(overridden.value()).isEqualTo("1000000");
+            assertThat(overridden.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
+            assertThat(overridden.synonyms().get(0).toString())
+                .isEqualTo(
+                    "ConfigSynonym(name=retention.ms, value=1000000, source=DYNAMIC_TOPIC_CONFIG)");
+          });
 
       // And the broker resource shows its static setting, read-only, then the default
       Config brokerConfig =
@@ -416,6 +430,15 @@ class AdminTopicsTest {
       assertThat(millis.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
       assertThat(millis.synonyms()).isEmpty();
     }
+  }
+
+  /**
+   * Kafka's broker answers DescribeConfigs from its metadata image, which learns of a committed
+   * config change from the controller a moment after AlterConfigs returned; LogStore's single node
+   * applies it before answering. Both must show the change within seconds.
+   */
+  private static void eventually(ThrowingRunnable assertion) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(assertion);
   }
 
   private static Config describeWithSynonyms(Admin admin, ConfigResource resource) {
@@ -460,10 +483,13 @@ class AdminTopicsTest {
       // Then it succeeded, retention.ms is set and cleanup.policy is back to its default
       assertThat(response.responses()).hasSize(1);
       assertThat(response.responses().get(0).errorCode()).isZero();
-      assertThat(Admins.topicConfig(admin, topic, RETENTION_MS).value()).isEqualTo("2000000");
-      ConfigEntry policy = Admins.topicConfig(admin, topic, CLEANUP_POLICY);
-      assertThat(policy.value()).isEqualTo("delete");
-      assertThat(policy.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+      eventually(
+          () -> {
+            assertThat(Admins.topicConfig(admin, topic, RETENTION_MS).value()).isEqualTo("2000000");
+            ConfigEntry policy = Admins.topicConfig(admin, topic, CLEANUP_POLICY);
+            assertThat(policy.value()).isEqualTo("delete");
+            assertThat(policy.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+          });
     }
   }
 

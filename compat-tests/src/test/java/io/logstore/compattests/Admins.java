@@ -1,6 +1,7 @@
 package io.logstore.compattests;
 
 import io.logstore.testkit.BrokerUnderTest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -11,6 +12,8 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 
 /** The stock Java {@link Admin} client (4.3.1) with test-sized timeouts, and blocking helpers. */
 final class Admins {
@@ -62,5 +65,16 @@ final class Admins {
   /** One config of one topic. */
   static ConfigEntry topicConfig(Admin admin, String topic, String name) {
     return topicConfig(admin, topic).get(name);
+  }
+
+  /**
+   * Waits until DescribeConfigs shows {@code value} for one topic config. Kafka's broker applies a
+   * committed config change from the controller a moment after the alter call returned.
+   */
+  static void awaitTopicConfig(Admin admin, String topic, String name, String value) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> Assertions.assertThat(topicConfig(admin, topic, name).value()).isEqualTo(value));
   }
 }

@@ -47,6 +47,7 @@ class LiveTopicConfigTest {
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       AlterConfigOp op = new AlterConfigOp(new ConfigEntry(name, v), AlterConfigOp.OpType.SET);
       Admins.get(admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all());
+      Admins.awaitTopicConfig(admin, topic, name, v);
     }
   }
 

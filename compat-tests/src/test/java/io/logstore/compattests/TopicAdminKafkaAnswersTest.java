@@ -78,6 +78,7 @@ class TopicAdminKafkaAnswersTest {
       AlterConfigOp op =
           new AlterConfigOp(new ConfigEntry("retention.ms", "1000000"), AlterConfigOp.OpType.SET);
       Admins.get(admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all());
+      Admins.awaitTopicConfig(admin, topic, "retention.ms", "1000000");
       soft.assertThat(describeWithSynonyms(admin, resource).get("retention.ms").toString())
           .isEqualTo(
               "ConfigEntry(name=retention.ms, value=1000000, source=DYNAMIC_TOPIC_CONFIG,"
