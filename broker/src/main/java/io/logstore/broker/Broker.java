@@ -287,6 +287,7 @@ public final class Broker implements AutoCloseable {
                 config.brokerSessionTimeoutMs(),
                 config.brokerHeartbeatIntervalMs(),
                 config.uncleanLeaderElectionEnable(),
+                config.leaderBalanceIntervalMs(),
                 clock);
       } catch (IOException | RuntimeException e) {
         throw new BrokerStartupException(

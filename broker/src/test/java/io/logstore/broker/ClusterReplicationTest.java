@@ -47,6 +47,7 @@ class ClusterReplicationTest {
 
   @TempDir Path tmp;
   private final Map<Integer, TestBroker> brokers = new TreeMap<>();
+  private final Map<String, String> extraConfig = new HashMap<>();
   private String voters;
 
   @AfterEach
@@ -391,16 +392,211 @@ class ClusterReplicationTest {
   }
 
   private void start(int id) throws Exception {
-    brokers.put(
-        id,
-        TestBroker.startNode(
-            tmp.resolve("broker-" + id),
-            id,
-            voters,
-            Map.of(
-                BrokerConfig.BROKER_SESSION_TIMEOUT_MS,
-                "3000",
-                BrokerConfig.REPLICA_LAG_TIME_MAX_MS,
-                "3000")));
+    Map<String, String> config = new HashMap<>(extraConfig);
+    config.put(BrokerConfig.BROKER_SESSION_TIMEOUT_MS, "3000");
+    config.put(BrokerConfig.REPLICA_LAG_TIME_MAX_MS, "3000");
+    brokers.put(id, TestBroker.startNode(tmp.resolve("broker-" + id), id, voters, config));
+  }
+
+  private static TopicPartitionInfo describe(Admin admin, String topic, int partition)
+      throws Exception {
+    return admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get()
+        .get(topic)
+        .partitions()
+        .get(partition);
+  }
+
+  /** The partition as the metadata image of broker {@code id} holds it. */
+  private PartitionRecord imageOf(int id, String topic, int partition) {
+    return brokers
+        .get(id)
+        .broker()
+        .clusterNode()
+        .image()
+        .topic(topic)
+        .orElseThrow()
+        .partitions()
+        .get(partition);
+  }
+
+  private long logEnd(int id, String topic) {
+    return brokers.get(id).broker().topics().partition(topic, 0).orElseThrow().log().logEndOffset();
+  }
+
+  private void produceTo(String topic, int count, String acks) throws Exception {
+    try (KafkaProducer<String, String> producer =
+        producer(Map.of("acks", acks, "enable.idempotence", "false", "retries", "3"))) {
+      List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        sent.add(producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v" + i)));
+      }
+      for (var f : sent) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void leadershipReturnsToThePreferredReplicaByItself() throws Exception {
+    // Given three brokers that check for leader imbalance every second, and a topic whose three
+    // partitions each prefer another broker
+    extraConfig.put(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "1");
+    voters = TestBroker.freeVoters(3);
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+      admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 3))).all().get();
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                for (TopicPartitionInfo p : describe(admin).partitions()) {
+                  assertThat(p.leader()).isEqualTo(p.replicas().get(0));
+                  assertThat(p.isr()).hasSize(3);
+                }
+              });
+      int preferred = describe(admin, TOPIC, 0).leader().id();
+
+      // When partition 0's preferred leader stops, another replica leads
+      brokers.remove(preferred).close();
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                TopicPartitionInfo p0 = describe(admin, TOPIC, 0);
+                assertThat(p0.leader()).isNotNull();
+                assertThat(p0.leader().id()).isNotEqualTo(preferred);
+              });
+
+      // When it comes back
+      start(preferred);
+
+      // Then, without any ElectLeaders call, it catches up, rejoins the ISR and leads again
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                for (TopicPartitionInfo p : describe(admin).partitions()) {
+                  assertThat(p.isr()).hasSize(3);
+                  assertThat(p.leader()).isEqualTo(p.replicas().get(0));
+                }
+              });
+    }
+  }
+
+  @Test
+  void anOfflinePartitionComesBackByAnUncleanElectionOnDemandOrByTopicConfig() throws Exception {
+    // Given five brokers (so that three may stop) and two topics on brokers 1, 2 and 3, each with
+    // 10 records on all three and 5 more on broker 1 alone (2 and 3 stopped meanwhile)
+    voters = TestBroker.freeVoters(5);
+    for (int id = 1; id <= 5; id++) {
+      start(id);
+    }
+    String onDemand = "unclean-on-demand";
+    String byConfig = "unclean-by-config";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(5));
+      admin
+          .createTopics(List.of(new NewTopic(onDemand, 1, (short) 3)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(byConfig, 1, (short) 3)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      for (String topic : List.of(onDemand, byConfig)) {
+        await()
+            .atMost(AWAIT)
+            .untilAsserted(
+                () -> {
+                  TopicPartitionInfo p = describe(admin, topic, 0);
+                  assertThat(p.replicas()).extracting(Node::id).containsExactly(1, 2, 3);
+                  assertThat(p.isr()).hasSize(3);
+                });
+        produceTo(topic, 10, "all");
+      }
+      brokers.remove(2).close();
+      brokers.remove(3).close();
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(imageOf(4, onDemand, 0).isr()).containsExactly(1);
+                assertThat(imageOf(4, byConfig, 0).isr()).containsExactly(1);
+              });
+      produceTo(onDemand, 5, "all");
+      produceTo(byConfig, 5, "all");
+    }
+
+    // When broker 1 stops too and broker 2 (out of sync) comes back
+    brokers.remove(1).close();
+    start(2);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+
+      // Then both partitions stay offline (unclean.leader.election.enable is false)
+      assertThat(imageOf(4, onDemand, 0).leader()).isEqualTo(-1);
+      assertThat(imageOf(4, byConfig, 0).leader()).isEqualTo(-1);
+
+      // When an unclean election is asked for one, and the other topic enables unclean election
+      TopicPartition demanded = new TopicPartition(onDemand, 0);
+      var results =
+          admin
+              .electLeaders(
+                  org.apache.kafka.common.ElectionType.UNCLEAN, java.util.Set.of(demanded))
+              .partitions()
+              .get(30, TimeUnit.SECONDS);
+      assertThat(results.get(demanded)).isEmpty();
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new org.apache.kafka.common.config.ConfigResource(
+                      org.apache.kafka.common.config.ConfigResource.Type.TOPIC, byConfig),
+                  List.of(
+                      new org.apache.kafka.clients.admin.AlterConfigOp(
+                          new org.apache.kafka.clients.admin.ConfigEntry(
+                              "unclean.leader.election.enable", "true"),
+                          org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+
+      // Then broker 2 leads both, alone in the ISR, with the 10 records it had (the 5 that only
+      // broker 1 held are what an unclean election gives up), and takes new records
+      for (String topic : List.of(onDemand, byConfig)) {
+        await()
+            .atMost(AWAIT)
+            .untilAsserted(
+                () -> {
+                  TopicPartitionInfo p = describe(admin, topic, 0);
+                  assertThat(p.leader()).isNotNull();
+                  assertThat(p.leader().id()).isEqualTo(2);
+                  assertThat(p.isr()).extracting(Node::id).containsExactly(2);
+                });
+        assertThat(logEnd(2, topic)).isEqualTo(10);
+        produceTo(topic, 1, "all");
+        assertThat(logEnd(2, topic)).isEqualTo(11);
+      }
+
+      // And asking again answers ELECTION_NOT_NEEDED
+      var again =
+          admin
+              .electLeaders(
+                  org.apache.kafka.common.ElectionType.UNCLEAN, java.util.Set.of(demanded))
+              .partitions()
+              .get(30, TimeUnit.SECONDS);
+      assertThat(again.get(demanded))
+          .containsInstanceOf(org.apache.kafka.common.errors.ElectionNotNeededException.class);
+    }
   }
 }

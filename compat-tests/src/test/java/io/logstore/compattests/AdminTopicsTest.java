@@ -59,6 +59,7 @@ import org.awaitility.core.ThrowingRunnable;
 class AdminTopicsTest {
 
   private static final String RETENTION_MS = "retention.ms";
+  private static final String UNCLEAN_LEADER_ELECTION = "unclean.leader.election.enable";
   private static final String CLEANUP_POLICY = "cleanup.policy";
 
   private static ConfigResource topicResource(String topic) {
@@ -66,7 +67,7 @@ class AdminTopicsTest {
   }
 
   private static void createTopic(Admin admin, NewTopic topic) {
-    Admins.get(admin.createTopics(List.of(topic)).all());
+    Admins.createTopic(admin, topic);
   }
 
   private static Set<String> topicNames(Admin admin) {
@@ -105,6 +106,7 @@ class AdminTopicsTest {
       Uuid topicId = Admins.get(created.topicId(topic));
       assertThat(topicId).isNotEqualTo(Uuid.ZERO_UUID);
       assertThat(Admins.get(created.config(topic)).get(RETENTION_MS).value()).isEqualTo("3600000");
+      Admins.awaitTopic(admin, topic);
       assertThat(topicNames(admin)).contains(topic);
       TopicDescription description = Admins.describe(admin, topic);
       assertThat(description.topicId()).isEqualTo(topicId);
@@ -138,6 +140,7 @@ class AdminTopicsTest {
 
       assertThat(Admins.get(created.numPartitions(topic))).isEqualTo(4);
       assertThat(Admins.get(created.replicationFactor(topic))).isEqualTo(1);
+      Admins.awaitTopic(admin, topic);
       assertThat(Admins.describe(admin, topic).partitions()).hasSize(4);
     }
   }
@@ -355,6 +358,38 @@ class AdminTopicsTest {
         admin
             .incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(entry, op))))
             .all());
+  }
+
+  @BrokersTest
+  void shouldTakeUncleanLeaderElectionAsATopicConfig(BrokerUnderTest broker) {
+    try (Admin admin = Admins.admin(broker)) {
+      // Given a topic created with unclean.leader.election.enable=true and one without it
+      String unclean = Clients.uniqueTopic("admin-unclean");
+      String plain = Clients.uniqueTopic("admin-clean");
+      createTopic(
+          admin,
+          new NewTopic(unclean, 1, (short) 1).configs(Map.of(UNCLEAN_LEADER_ELECTION, "true")));
+      createTopic(admin, new NewTopic(plain, 1, (short) 1));
+
+      // Then the first shows the override, the second the default
+      ConfigEntry set = Admins.topicConfig(admin, unclean, UNCLEAN_LEADER_ELECTION);
+      assertThat(set.value()).isEqualTo("true");
+      assertThat(set.source()).isEqualTo(ConfigSource.DYNAMIC_TOPIC_CONFIG);
+      assertThat(set.type()).isEqualTo(ConfigEntry.ConfigType.BOOLEAN);
+      ConfigEntry unset = Admins.topicConfig(admin, plain, UNCLEAN_LEADER_ELECTION);
+      assertThat(unset.value()).isEqualTo("false");
+      assertThat(unset.source()).isEqualTo(ConfigSource.DEFAULT_CONFIG);
+
+      // And a value that is not a boolean is refused
+      assertThatThrownBy(
+              () ->
+                  alter(
+                      admin,
+                      topicResource(plain),
+                      new ConfigEntry(UNCLEAN_LEADER_ELECTION, "sometimes"),
+                      AlterConfigOp.OpType.SET))
+          .isInstanceOf(InvalidConfigurationException.class);
+    }
   }
 
   @BrokersTest

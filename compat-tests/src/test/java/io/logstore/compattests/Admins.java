@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.assertj.core.api.Assertions;
@@ -76,5 +77,28 @@ final class Admins {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> Assertions.assertThat(topicConfig(admin, topic, name).value()).isEqualTo(value));
+  }
+
+  /** Creates one topic and waits until the broker answering metadata knows it. */
+  static void createTopic(Admin admin, NewTopic topic) {
+    get(admin.createTopics(List.of(topic)).all());
+    awaitTopic(admin, topic.name());
+  }
+
+  /**
+   * Waits until the topic is listed and every partition has a leader. Kafka's broker learns of a
+   * created topic from the controller a moment after CreateTopics returned.
+   */
+  static void awaitTopic(Admin admin, String topic) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              Assertions.assertThat(get(admin.listTopics().names())).contains(topic);
+              Assertions.assertThat(describe(admin, topic).partitions())
+                  .isNotEmpty()
+                  .allSatisfy(p -> Assertions.assertThat(p.leader()).isNotNull());
+            });
   }
 }

@@ -37,7 +37,7 @@ class LiveTopicConfigTest {
   private static String createTopic(BrokerUnderTest broker, String prefix, Map<String, String> c) {
     String topic = Clients.uniqueTopic(prefix);
     try (Admin admin = Admins.admin(broker)) {
-      Admins.get(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(c))).all());
+      Admins.createTopic(admin, new NewTopic(topic, 1, (short) 1).configs(c));
     }
     return topic;
   }

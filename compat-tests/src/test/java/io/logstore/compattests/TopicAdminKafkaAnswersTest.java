@@ -67,7 +67,7 @@ class TopicAdminKafkaAnswersTest {
   void shouldDescribeRetentionAsKafkaDoes(BrokerUnderTest broker) {
     try (Admin admin = Admins.admin(broker)) {
       String topic = Clients.uniqueTopic("answers-synonyms");
-      Admins.get(admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all());
+      Admins.createTopic(admin, new NewTopic(topic, 1, (short) 1));
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
       SoftAssertions soft = new SoftAssertions();
       soft.assertThat(describeWithSynonyms(admin, resource).get("retention.ms").toString())

@@ -34,5 +34,7 @@ public enum ReplicationError {
   /** ElectLeaders: the preferred replica already leads. */
   ELECTION_NOT_NEEDED,
   /** ElectLeaders: the preferred replica is not in the ISR or not active. */
-  PREFERRED_LEADER_NOT_AVAILABLE
+  PREFERRED_LEADER_NOT_AVAILABLE,
+  /** ElectLeaders, UNCLEAN: no assigned replica is active. */
+  ELIGIBLE_LEADERS_NOT_AVAILABLE
 }

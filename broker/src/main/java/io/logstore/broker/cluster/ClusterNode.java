@@ -79,7 +79,8 @@ public final class ClusterNode implements AutoCloseable {
 
   /**
    * Starts this node's voter (Raft storage under {@code dataDir/__metadata}), the controller
-   * service and membership; returns without waiting for a leader.
+   * service and membership; returns without waiting for a leader. {@code leaderBalanceIntervalMs}:
+   * how often the controller moves leaderships back to preferred replicas ({@code <= 0}: never).
    */
   public static ClusterNode start(
       int nodeId,
@@ -89,6 +90,7 @@ public final class ClusterNode implements AutoCloseable {
       int sessionTimeoutMs,
       int heartbeatIntervalMs,
       boolean uncleanLeaderElection,
+      long leaderBalanceIntervalMs,
       Clock clock)
       throws IOException {
     RatisMetadataConfig quorumConfig =
@@ -99,7 +101,8 @@ public final class ClusterNode implements AutoCloseable {
     ControllerService controller;
     try {
       controller =
-          ControllerService.start(quorum, sessionTimeoutMs, clock::millis, CONTROLLER_TICK_MS);
+          ControllerService.start(
+              quorum, sessionTimeoutMs, clock::millis, CONTROLLER_TICK_MS, leaderBalanceIntervalMs);
     } catch (RuntimeException e) {
       quorum.close();
       throw e;

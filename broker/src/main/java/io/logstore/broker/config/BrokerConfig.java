@@ -35,6 +35,9 @@ public final class BrokerConfig {
   public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
   public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
   public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+  public static final String AUTO_LEADER_REBALANCE_ENABLE = "auto.leader.rebalance.enable";
+  public static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
+      "leader.imbalance.check.interval.seconds";
   public static final String ADVERTISED_LISTENERS = "advertised.listeners";
   public static final String LOG_DIRS = "log.dirs";
   public static final String LOG_DIR = "log.dir";
@@ -143,8 +146,24 @@ public final class BrokerConfig {
             false,
             Importance.MEDIUM,
             "With a quorum: whether a replica outside the ISR may lead when no ISR member is"
-                + " available (may lose acknowledged records). Cluster-wide: every voter must"
-                + " agree.")
+                + " available (may lose acknowledged records). The default for topics that do not"
+                + " set it; every voter must agree.")
+        .define(
+            AUTO_LEADER_REBALANCE_ENABLE,
+            Type.BOOLEAN,
+            true,
+            Importance.HIGH,
+            "With a quorum: the controller moves each partition's leadership back to its"
+                + " preferred (first) replica once that replica is back in the ISR, checked every"
+                + " leader.imbalance.check.interval.seconds.")
+        .define(
+            LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+            Type.LONG,
+            300L,
+            Range.atLeast(1),
+            Importance.HIGH,
+            "With a quorum: how often the controller checks for leaderships to move back to"
+                + " preferred replicas.")
         .define(
             LISTENERS,
             Type.STRING,
@@ -576,6 +595,13 @@ public final class BrokerConfig {
 
   public short offsetsTopicReplicationFactor() {
     return values.getShort(OFFSETS_TOPIC_REPLICATION_FACTOR);
+  }
+
+  /** How often the controller balances leaders; 0 when auto.leader.rebalance.enable is off. */
+  public long leaderBalanceIntervalMs() {
+    return values.getBoolean(AUTO_LEADER_REBALANCE_ENABLE)
+        ? values.getLong(LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS) * 1_000L
+        : 0L;
   }
 
   public boolean uncleanLeaderElectionEnable() {

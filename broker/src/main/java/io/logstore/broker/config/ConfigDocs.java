@@ -64,8 +64,7 @@ public final class ConfigDocs {
         .append(" transactions (`transaction.*`), quotas, tiered storage (`remote.*`),")
         .append(" `preallocate`, `segment.jitter.ms`, `message.downconversion.enable`,")
         .append(" `follower.replication.throttled.replicas` and")
-        .append(" `leader.replication.throttled.replicas`, `unclean.leader.election.enable` as a")
-        .append(" topic config (it is a broker config here), `message.timestamp.before.max.ms` and")
+        .append(" `leader.replication.throttled.replicas`, `message.timestamp.before.max.ms` and")
         .append(" `message.timestamp.after.max.ms`, `create.topic.policy.class.name` and")
         .append(" `alter.config.policy.class.name` (so POLICY_VIOLATION is never returned).\n");
     return out.toString();

@@ -33,10 +33,12 @@ import org.apache.kafka.common.protocol.Errors;
  * assigned replica leads again if it is in the ISR and ACTIVE, committed as one controller command
  * per partition; the answer per partition is NONE, ELECTION_NOT_NEEDED or
  * PREFERRED_LEADER_NOT_AVAILABLE. With no partitions named, every partition whose preferred replica
- * does not lead is tried (and only those are reported, as Kafka does). UNCLEAN is not offered on
- * demand: a partition with a leader answers ELECTION_NOT_NEEDED, one without
- * ELIGIBLE_LEADERS_NOT_AVAILABLE. A single broker (no cluster) answers every named partition with
- * ELECTION_NOT_NEEDED. Blocking: runs on the admin thread.
+ * does not lead is tried (and only those are reported, as Kafka does). UNCLEAN: a partition without
+ * a leader gets an ACTIVE ISR member, else any ACTIVE replica (whatever {@code
+ * unclean.leader.election.enable} says); NONE, ELECTION_NOT_NEEDED (it has a leader) or
+ * ELIGIBLE_LEADERS_NOT_AVAILABLE; with no partitions named, every leaderless partition is tried. A
+ * single broker (no cluster) answers every named partition with ELECTION_NOT_NEEDED. Blocking: runs
+ * on the admin thread.
  */
 public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequestData> {
   private final ClusterView cluster;
@@ -72,7 +74,7 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
     if (all) {
       for (TopicImage t : image.topicsById().values()) {
         for (PartitionRecord p : t.partitions().values()) {
-          if (p.leader() != p.replicas().get(0)) {
+          if (preferred ? p.leader() != p.replicas().get(0) : p.leader() < 0) {
             targets.computeIfAbsent(t.name(), n -> new ArrayList<>()).add(p.partition());
           }
         }
@@ -111,14 +113,14 @@ public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequest
     if (cluster == null) {
       return Errors.ELECTION_NOT_NEEDED;
     }
-    if (!preferred) {
-      return p.leader() >= 0 ? Errors.ELECTION_NOT_NEEDED : Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE;
-    }
     long waitNanos = Math.max(1, deadline - System.nanoTime());
     try {
       CommandOutcome outcome =
           cluster
-              .execute(new ControllerCommand.ElectPreferredLeader(p.topicId(), index))
+              .execute(
+                  preferred
+                      ? new ControllerCommand.ElectPreferredLeader(p.topicId(), index)
+                      : new ControllerCommand.ElectUncleanLeader(p.topicId(), index))
               .get(waitNanos, TimeUnit.NANOSECONDS);
       return outcome.error() == ReplicationError.NONE
           ? Errors.NONE

@@ -38,6 +38,7 @@ public final class TopicConfigDefinition {
   public static final String SEGMENT_BYTES = "segment.bytes";
   public static final String SEGMENT_INDEX_BYTES = "segment.index.bytes";
   public static final String SEGMENT_MS = "segment.ms";
+  public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
 
   /** A broker config that supplies a topic config's default, with a unit conversion. */
   record BrokerSynonym(String name, LongUnaryOperator toTopicUnit) {
@@ -208,6 +209,16 @@ public final class TopicConfigDefinition {
         "Roll a segment at this age.",
         BrokerSynonym.same(BrokerConfig.LOG_ROLL_MS),
         new BrokerSynonym(BrokerConfig.LOG_ROLL_HOURS, h -> h * 3_600_000L));
+    add(
+        keys,
+        UNCLEAN_LEADER_ELECTION_ENABLE,
+        Type.BOOLEAN,
+        "false",
+        null,
+        "With replication: whether a replica outside the ISR may lead when no ISR member is"
+            + " available (may lose acknowledged records); enabling it elects such a replica for"
+            + " the topic's leaderless partitions.",
+        BrokerSynonym.same(BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
     return Collections.unmodifiableMap(keys);
   }
 

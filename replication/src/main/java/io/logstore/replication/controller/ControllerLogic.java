@@ -37,7 +37,8 @@ import java.util.UUID;
  *
  * <p>Leader election: the first replica in assignment order that is in the ISR and ACTIVE. With no
  * such replica the partition goes offline (leader -1) and keeps its last ISR, unless unclean
- * election is on: then the first ACTIVE replica leads with an ISR of itself.
+ * election is on for its topic (the topic's {@code unclean.leader.election.enable}, else the
+ * controller's): then the first ACTIVE replica leads with an ISR of itself.
  */
 public final class ControllerLogic {
 
@@ -57,10 +58,26 @@ public final class ControllerLogic {
     }
   }
 
+  /** The topic config that overrides the controller's unclean election default. */
+  public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+
+  /**
+   * At most this many leaders move in one {@link ControllerCommand.BalanceLeaders} (Kafka: 1000).
+   */
+  public static final int MAX_ELECTIONS_PER_BALANCE = 1000;
+
   private final boolean uncleanLeaderElection;
 
+  /** {@code uncleanLeaderElection}: the default for topics that do not set it. */
   public ControllerLogic(boolean uncleanLeaderElection) {
     this.uncleanLeaderElection = uncleanLeaderElection;
+  }
+
+  /** Whether the partitions of {@code topicId} may elect a replica outside their ISR. */
+  boolean uncleanAllowed(MetadataImage image, UUID topicId) {
+    String override =
+        image.topic(topicId).map(t -> t.configs().get(UNCLEAN_LEADER_ELECTION_ENABLE)).orElse(null);
+    return override == null ? uncleanLeaderElection : Boolean.parseBoolean(override.trim());
   }
 
   /**
@@ -91,7 +108,9 @@ public final class ControllerLogic {
         }
       } else if (p.leader() < 0 && p.isr().contains(brokerId)) {
         out.add(p.withLeader(brokerId, p.isr()));
-      } else if (p.leader() < 0 && uncleanLeaderElection && p.replicas().contains(brokerId)) {
+      } else if (p.leader() < 0
+          && p.replicas().contains(brokerId)
+          && uncleanAllowed(after, p.topicId())) {
         out.add(p.withLeader(brokerId, List.of(brokerId)));
       }
     }
@@ -283,6 +302,71 @@ public final class ControllerLogic {
   }
 
   /**
+   * ElectLeaders, UNCLEAN, for a partition without a leader: the first ACTIVE ISR member (a clean
+   * election), else the first ACTIVE replica with an ISR of itself. ELECTION_NOT_NEEDED when it has
+   * a leader, ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica is ACTIVE.
+   */
+  public CommandOutcome electUncleanLeader(MetadataImage image, UUID topicId, int partition) {
+    PartitionRecord p = image.partition(topicId, partition).orElse(null);
+    if (p == null) {
+      return new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_OR_PARTITION, null);
+    }
+    if (p.leader() >= 0) {
+      return new CommandOutcome(List.of(), ReplicationError.ELECTION_NOT_NEEDED, p);
+    }
+    PartitionRecord elected = uncleanElection(image, p);
+    return elected == null
+        ? new CommandOutcome(List.of(), ReplicationError.ELIGIBLE_LEADERS_NOT_AVAILABLE, p)
+        : ok(List.of(elected), elected);
+  }
+
+  /**
+   * A leaderless partition with a leader chosen even outside the ISR, or null if none is ACTIVE.
+   */
+  private static PartitionRecord uncleanElection(MetadataImage image, PartitionRecord p) {
+    for (int replica : p.replicas()) {
+      if (p.isr().contains(replica) && isActive(image, replica)) {
+        return p.withLeader(replica, p.isr());
+      }
+    }
+    for (int replica : p.replicas()) {
+      if (isActive(image, replica)) {
+        return p.withLeader(replica, List.of(replica));
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Automatic leader balancing, as Kafka's KRaft controller does it (no per-broker imbalance
+   * ratio): every partition whose preferred replica is ACTIVE and in the ISR but does not lead gets
+   * it as leader, at most {@link #MAX_ELECTIONS_PER_BALANCE} per command.
+   */
+  public List<MetadataRecord> balanceLeaders(MetadataImage image) {
+    List<MetadataRecord> out = new ArrayList<>();
+    for (PartitionRecord p : partitions(image)) {
+      if (out.size() >= MAX_ELECTIONS_PER_BALANCE) {
+        break;
+      }
+      out.addAll(electPreferredLeader(image, p.topicId(), p.partition()));
+    }
+    return out;
+  }
+
+  /** Whether {@link #balanceLeaders} would move any leader. */
+  public static boolean leadersImbalanced(MetadataImage image) {
+    for (TopicImage t : image.topicsById().values()) {
+      for (PartitionRecord p : t.partitions().values()) {
+        int preferred = p.replicas().get(0);
+        if (p.leader() != preferred && p.isr().contains(preferred) && isActive(image, preferred)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Decides {@code command} against {@code image}: the records to commit and the answer. Pure and
    * deterministic, so every voter applying the same command at the same log position decides alike.
    */
@@ -342,11 +426,18 @@ public final class ControllerLogic {
                   out.add(new TopicConfigRecord(a.topicName(), key, value));
                 }
               });
+      out.addAll(uncleanElectionsAfter(image, topic.get().topicId(), out));
       return ok(out, null);
     }
     if (command instanceof CreatePartitions c) {
       Result r = createPartitions(image, c.topicId(), c.newCount());
       return new CommandOutcome(r.records(), r.error(), null);
+    }
+    if (command instanceof ControllerCommand.ElectUncleanLeader u) {
+      return electUncleanLeader(image, u.topicId(), u.partition());
+    }
+    if (command instanceof ControllerCommand.BalanceLeaders) {
+      return ok(balanceLeaders(image), null);
     }
     ElectPreferredLeader e = (ElectPreferredLeader) command;
     PartitionRecord p = image.partition(e.topicId(), e.partition()).orElse(null);
@@ -360,6 +451,32 @@ public final class ControllerLogic {
     return records.isEmpty()
         ? new CommandOutcome(List.of(), ReplicationError.PREFERRED_LEADER_NOT_AVAILABLE, p)
         : ok(records, (PartitionRecord) records.get(0));
+  }
+
+  /**
+   * After a topic's configs change ({@code configRecords}): if unclean election is now allowed for
+   * it, its leaderless partitions with an ACTIVE replica elect one (Kafka elects them too once the
+   * config is enabled).
+   */
+  private List<MetadataRecord> uncleanElectionsAfter(
+      MetadataImage image, UUID topicId, List<MetadataRecord> configRecords) {
+    MetadataImage after = image;
+    for (MetadataRecord r : configRecords) {
+      after = after.apply(after.offset() + 1, r);
+    }
+    if (configRecords.isEmpty() || !uncleanAllowed(after, topicId)) {
+      return List.of();
+    }
+    List<MetadataRecord> out = new ArrayList<>();
+    for (PartitionRecord p : partitions(after)) {
+      if (p.topicId().equals(topicId) && p.leader() < 0) {
+        PartitionRecord elected = uncleanElection(after, p);
+        if (elected != null) {
+          out.add(elected);
+        }
+      }
+    }
+    return out;
   }
 
   private static CommandOutcome ok(List<MetadataRecord> records, PartitionRecord state) {
@@ -397,7 +514,7 @@ public final class ControllerLogic {
         return replica;
       }
     }
-    if (uncleanLeaderElection) {
+    if (uncleanAllowed(image, p.topicId())) {
       for (int replica : p.replicas()) {
         if (replica != excluded && isActive(image, replica)) {
           return replica;

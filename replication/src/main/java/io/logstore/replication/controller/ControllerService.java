@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A newly elected leader gives every broker a full session timeout before fencing it (it has not
  * seen their heartbeats yet), as Kafka's controller does after a failover.
+ *
+ * <p>Automatic leader balancing ({@code auto.leader.rebalance.enable}): every {@code
+ * leader.imbalance.check.interval.seconds} while it leads, if some partition's preferred replica is
+ * back in the ISR but does not lead, the service submits one {@link
+ * ControllerCommand.BalanceLeaders}; a command that hit its bound is followed by another at once.
  *
  * <p>Threading: heartbeats arrive on Ratis's request threads (they only write the concurrent
  * heartbeat map); the timer thread {@code logstore-controller-<nodeId>} runs {@link #tick}; the
@@ -44,13 +50,21 @@ public final class ControllerService implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Map<Integer, Long> lastHeartbeatMs = new ConcurrentHashMap<>();
   private final Set<Integer> commandsInFlight = ConcurrentHashMap.newKeySet();
+  private final long leaderBalanceIntervalMs;
+  private final AtomicBoolean balanceInFlight = new AtomicBoolean();
   private volatile boolean leading;
+  private volatile long nextBalanceMs;
 
   private ControllerService(
-      MetadataQuorum quorum, long sessionTimeoutMs, LongSupplier clockMs, long tickMs) {
+      MetadataQuorum quorum,
+      long sessionTimeoutMs,
+      LongSupplier clockMs,
+      long tickMs,
+      long leaderBalanceIntervalMs) {
     this.quorum = quorum;
     this.sessionTimeoutMs = sessionTimeoutMs;
     this.clockMs = clockMs;
+    this.leaderBalanceIntervalMs = leaderBalanceIntervalMs;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -62,10 +76,24 @@ public final class ControllerService implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::tickSafely, tickMs, tickMs, TimeUnit.MILLISECONDS);
   }
 
-  /** Starts the service on this quorum node; it acts whenever the node leads. */
+  /** Starts the service on this quorum node, without leader balancing; it acts while it leads. */
   public static ControllerService start(
       MetadataQuorum quorum, long sessionTimeoutMs, LongSupplier clockMs, long tickMs) {
-    return new ControllerService(quorum, sessionTimeoutMs, clockMs, tickMs);
+    return new ControllerService(quorum, sessionTimeoutMs, clockMs, tickMs, 0);
+  }
+
+  /**
+   * Starts the service on this quorum node; it acts while it leads, and balances leaders every
+   * {@code leaderBalanceIntervalMs} ({@code <= 0}: never).
+   */
+  public static ControllerService start(
+      MetadataQuorum quorum,
+      long sessionTimeoutMs,
+      LongSupplier clockMs,
+      long tickMs,
+      long leaderBalanceIntervalMs) {
+    return new ControllerService(
+        quorum, sessionTimeoutMs, clockMs, tickMs, leaderBalanceIntervalMs);
   }
 
   /**
@@ -110,7 +138,10 @@ public final class ControllerService implements AutoCloseable {
     }
   }
 
-  /** Fences the ACTIVE brokers whose session expired; a no-op unless this node leads. */
+  /**
+   * Fences the ACTIVE brokers whose session expired and balances leaders when due; a no-op unless
+   * this node leads.
+   */
   void tick() {
     boolean leader = quorum.isController();
     long now = clockMs.getAsLong();
@@ -122,6 +153,7 @@ public final class ControllerService implements AutoCloseable {
     if (!leading) {
       leading = true;
       lastHeartbeatMs.clear();
+      nextBalanceMs = now + leaderBalanceIntervalMs;
       LOG.info("controller active nodeId={} brokers={}", quorum.nodeId(), image.brokers().keySet());
     }
     for (BrokerRecord b : image.brokers().values()) {
@@ -136,6 +168,30 @@ public final class ControllerService implements AutoCloseable {
         submitOnce(b.brokerId(), new ControllerCommand.FenceBroker(b.brokerId(), b.brokerEpoch()));
       }
     }
+    if (leaderBalanceIntervalMs > 0 && now >= nextBalanceMs) {
+      nextBalanceMs = now + leaderBalanceIntervalMs;
+      if (ControllerLogic.leadersImbalanced(image)) {
+        balanceLeaders();
+      }
+    }
+  }
+
+  private void balanceLeaders() {
+    if (!balanceInFlight.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("balancing partition leaders nodeId={}", quorum.nodeId());
+    quorum
+        .execute(new ControllerCommand.BalanceLeaders())
+        .whenComplete(
+            (outcome, error) -> {
+              balanceInFlight.set(false);
+              if (error != null) {
+                LOG.warn("leader balancing failed", error);
+              } else if (outcome.records().size() >= ControllerLogic.MAX_ELECTIONS_PER_BALANCE) {
+                nextBalanceMs = clockMs.getAsLong();
+              }
+            });
   }
 
   private void submitOnce(int brokerId, ControllerCommand command) {

@@ -94,4 +94,22 @@ public sealed interface ControllerCommand {
       Objects.requireNonNull(topicId, "topicId");
     }
   }
+
+  /**
+   * ElectLeaders, UNCLEAN, for one partition without a leader: an ACTIVE ISR member if there is
+   * one, else any ACTIVE replica with an ISR of itself (whatever {@code
+   * unclean.leader.election.enable} says: an operator asked for it).
+   */
+  record ElectUncleanLeader(UUID topicId, int partition) implements ControllerCommand {
+    public ElectUncleanLeader {
+      Objects.requireNonNull(topicId, "topicId");
+    }
+  }
+
+  /**
+   * Automatic leader balancing ({@code auto.leader.rebalance.enable}): every partition whose
+   * preferred replica is ACTIVE and in the ISR but does not lead gets it as leader, up to a bound
+   * per command.
+   */
+  record BalanceLeaders() implements ControllerCommand {}
 }

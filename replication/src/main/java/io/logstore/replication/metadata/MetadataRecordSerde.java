@@ -64,7 +64,8 @@ import java.util.zip.CRC32C;
  *       then configCount (key string, value string)); 6 DeleteTopic
  *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32); 8 CreatePartitions
  *       (topicId uuid, newCount int32); 9 AlterTopicConfigs (topicName string, count int32, then
- *       count (key string, value string))</td></tr>
+ *       count (key string, value string)); 10 ElectUncleanLeader (topicId uuid, partition int32);
+ *       11 BalanceLeaders (no body)</td></tr>
  *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
  *       PartitionRecord body if hasState is 1, count int32, then count records</td></tr>
  *   <tr><td>image payload</td><td>offset int64; brokers: map of BrokerRecord bodies; topics: map of
@@ -96,6 +97,8 @@ public final class MetadataRecordSerde {
   private static final byte COMMAND_ELECT_PREFERRED = 7;
   private static final byte COMMAND_CREATE_PARTITIONS = 8;
   private static final byte COMMAND_ALTER_TOPIC_CONFIGS = 9;
+  private static final byte COMMAND_ELECT_UNCLEAN = 10;
+  private static final byte COMMAND_BALANCE_LEADERS = 11;
 
   private static final byte TYPE_BROKER = 1;
   private static final byte TYPE_TOPIC = 2;
@@ -189,6 +192,12 @@ public final class MetadataRecordSerde {
       w.int8(COMMAND_ELECT_PREFERRED);
       w.uuid(c.topicId());
       w.int32(c.partition());
+    } else if (command instanceof ControllerCommand.ElectUncleanLeader c) {
+      w.int8(COMMAND_ELECT_UNCLEAN);
+      w.uuid(c.topicId());
+      w.int32(c.partition());
+    } else if (command instanceof ControllerCommand.BalanceLeaders) {
+      w.int8(COMMAND_BALANCE_LEADERS);
     } else {
       throw new IllegalStateException("unknown command " + command.getClass());
     }
@@ -244,6 +253,12 @@ public final class MetadataRecordSerde {
           break;
         case COMMAND_ELECT_PREFERRED:
           command = new ControllerCommand.ElectPreferredLeader(r.uuid(), r.int32());
+          break;
+        case COMMAND_ELECT_UNCLEAN:
+          command = new ControllerCommand.ElectUncleanLeader(r.uuid(), r.int32());
+          break;
+        case COMMAND_BALANCE_LEADERS:
+          command = new ControllerCommand.BalanceLeaders();
           break;
         default:
           throw new IllegalArgumentException("unknown command type " + type);

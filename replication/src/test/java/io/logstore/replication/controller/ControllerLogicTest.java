@@ -269,4 +269,122 @@ class ControllerLogicTest {
     assertThat(deleted.error()).isEqualTo(ReplicationError.NONE);
     assertThat(deleted.records()).hasSize(1);
   }
+
+  /**
+   * Partition 0 led by nobody: the ISR shrank to 1, then 1 was fenced; 2 came back (not in ISR).
+   */
+  private void offlinePartitionWithOnlyAnOutOfSyncReplicaBack() {
+    threeBrokersAndATopic(1);
+    commit(logic.fenceBroker(image, 2));
+    commit(logic.fenceBroker(image, 3));
+    commit(logic.fenceBroker(image, 1));
+    commit(logic.registerBroker(image, 2, 500, "h", 2));
+    assertThat(partition(0).leader()).isEqualTo(-1);
+  }
+
+  @Test
+  void enablingUncleanElectionOnTheTopicElectsAnOutOfSyncReplica() {
+    // Given an offline partition whose only live replica is out of sync
+    offlinePartitionWithOnlyAnOutOfSyncReplicaBack();
+
+    // When the topic's unclean.leader.election.enable is set to true
+    CommandOutcome altered =
+        logic.execute(
+            image,
+            new ControllerCommand.AlterTopicConfigs(
+                "t", java.util.Map.of("unclean.leader.election.enable", "true")));
+    commit(altered.records());
+
+    // Then 2 leads, alone in the ISR, at a new epoch
+    assertThat(altered.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(partition(0).leader()).isEqualTo(2);
+    assertThat(partition(0).isr()).containsExactly(2);
+    assertThat(partition(0).leaderEpoch()).isGreaterThan(0);
+
+    // And a replica registering later may lead that topic uncleanly too (the override holds)
+    commit(logic.fenceBroker(image, 2));
+    assertThat(partition(0).leader()).isEqualTo(-1);
+    commit(logic.registerBroker(image, 3, 600, "h", 3));
+    assertThat(partition(0).leader()).isEqualTo(3);
+  }
+
+  @Test
+  void aTopicOverrideTurnsOffTheControllersUncleanDefault() {
+    // Given a controller with unclean election on, and a topic that turns it off
+    ControllerLogic unclean = new ControllerLogic(true);
+    threeBrokersAndATopic(1);
+    commit(
+        unclean
+            .execute(
+                image,
+                new ControllerCommand.AlterTopicConfigs(
+                    "t", java.util.Map.of("unclean.leader.election.enable", "false")))
+            .records());
+    commit(unclean.fenceBroker(image, 2));
+    commit(unclean.fenceBroker(image, 3));
+
+    // When the last ISR member is fenced and an out-of-sync replica returns
+    commit(unclean.fenceBroker(image, 1));
+    commit(unclean.registerBroker(image, 3, 700, "h", 3));
+
+    // Then the partition stays offline
+    assertThat(partition(0).leader()).isEqualTo(-1);
+    assertThat(partition(0).isr()).containsExactly(1);
+  }
+
+  @Test
+  void uncleanElectLeadersAnswersLikeKafka() {
+    // Given an offline partition whose only live replica is out of sync (unclean election off)
+    offlinePartitionWithOnlyAnOutOfSyncReplicaBack();
+
+    // When an operator asks for an unclean election
+    CommandOutcome elected =
+        logic.execute(image, new ControllerCommand.ElectUncleanLeader(TOPIC, 0));
+    commit(elected.records());
+
+    // Then 2 leads alone; asking again is not needed; an unknown partition is reported
+    assertThat(elected.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(elected.state().leader()).isEqualTo(2);
+    assertThat(partition(0).isr()).containsExactly(2);
+    assertThat(logic.execute(image, new ControllerCommand.ElectUncleanLeader(TOPIC, 0)).error())
+        .isEqualTo(ReplicationError.ELECTION_NOT_NEEDED);
+    assertThat(logic.execute(image, new ControllerCommand.ElectUncleanLeader(TOPIC, 1)).error())
+        .isEqualTo(ReplicationError.UNKNOWN_TOPIC_OR_PARTITION);
+
+    // When every replica is fenced, no leader can be elected
+    commit(logic.fenceBroker(image, 2));
+    assertThat(logic.execute(image, new ControllerCommand.ElectUncleanLeader(TOPIC, 0)).error())
+        .isEqualTo(ReplicationError.ELIGIBLE_LEADERS_NOT_AVAILABLE);
+  }
+
+  @Test
+  void balancingMovesEveryLeaderBackToItsPreferredReplicaOnceInSync() {
+    // Given three partitions whose preferred leader 1 failed over and came back
+    threeBrokersAndATopic(3);
+    commit(logic.fenceBroker(image, 1));
+    commit(logic.registerBroker(image, 1, 900, "h", 1));
+    assertThat(partition(0).leader()).isEqualTo(2);
+    assertThat(ControllerLogic.leadersImbalanced(image))
+        .as("1 is not in the ISR yet: nothing to balance")
+        .isFalse();
+
+    // When 1 rejoins partition 0's ISR
+    PartitionRecord p = partition(0);
+    commit(
+        logic
+            .alterPartition(
+                image, 2, TOPIC, 0, p.leaderEpoch(), p.partitionEpoch(), List.of(2, 3, 1))
+            .records());
+    assertThat(ControllerLogic.leadersImbalanced(image)).isTrue();
+    CommandOutcome balanced = logic.execute(image, new ControllerCommand.BalanceLeaders());
+    commit(balanced.records());
+
+    // Then 1 leads partition 0 again, the others are untouched, and nothing is left to balance
+    assertThat(balanced.records()).hasSize(1);
+    assertThat(partition(0).leader()).isEqualTo(1);
+    assertThat(partition(1).leader()).isEqualTo(2);
+    assertThat(partition(2).leader()).isEqualTo(3);
+    assertThat(ControllerLogic.leadersImbalanced(image)).isFalse();
+    assertThat(logic.balanceLeaders(image)).isEmpty();
+  }
 }

@@ -28,7 +28,9 @@ class ControllerCommandSerdeTest {
           new ControllerCommand.AlterTopicConfigs(
               "payments", java.util.Map.of("retention.ms", "1000", "cleanup.policy", "compact")),
           new ControllerCommand.DeleteTopic(ID),
-          new ControllerCommand.ElectPreferredLeader(ID, 7));
+          new ControllerCommand.ElectPreferredLeader(ID, 7),
+          new ControllerCommand.ElectUncleanLeader(ID, 8),
+          new ControllerCommand.BalanceLeaders());
 
   @Test
   void everyCommandRoundTripsAndIsRecognisedAsACommand() throws Exception {
