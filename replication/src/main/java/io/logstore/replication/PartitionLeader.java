@@ -34,6 +34,8 @@ import java.util.TreeSet;
  *       expansion's new member) of each member's log end offset, where the leader counts only its
  *       fsynced prefix and followers fetch only after fsyncing what they appended. So a record
  *       below the high watermark is on the disks of every ISR member.
+ *   <li>The low watermark (DeleteRecords' answer) is the smallest log start offset of the leader
+ *       and of the ISR followers that reported one in their fetches.
  * </ul>
  *
  * <p>Threading: not thread-safe; the broker confines each partition's leader state to one thread.
@@ -46,6 +48,7 @@ public final class PartitionLeader {
     long lastCaughtUpTimeMs;
     long lastFetchTimeMs = -1;
     long lastFetchLeaderLogEndOffset = -1;
+    long logStartOffset = -1;
   }
 
   private final int localBrokerId;
@@ -277,6 +280,30 @@ public final class PartitionLeader {
       all.addAll(pendingIsr);
     }
     return all;
+  }
+
+  /** A follower's log start offset as its fetch reported it (-1: not sent). */
+  public void onFollowerLogStart(int replicaId, long logStartOffset) {
+    Follower f = followers.get(replicaId);
+    if (f != null && logStartOffset >= 0) {
+      f.logStartOffset = logStartOffset;
+    }
+  }
+
+  /**
+   * The low watermark: the smallest log start offset of this leader and of the ISR followers that
+   * reported one (a follower that has not fetched from this leader yet is not waited for, as in
+   * Kafka; Kafka counts every live replica, LogStore the ISR).
+   */
+  public long lowWatermark() {
+    long low = log.logStartOffset();
+    for (int replica : state.isr()) {
+      Follower f = followers.get(replica);
+      if (f != null && f.logStartOffset >= 0) {
+        low = Math.min(low, f.logStartOffset);
+      }
+    }
+    return low;
   }
 
   /** Follower log end offsets as the leader knows them (for DescribeQuorum-like views, tests). */

@@ -4,7 +4,10 @@ import io.logstore.broker.dispatch.ApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.replication.ReplicationError;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -23,7 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * DeleteRecords v0-2: moves a partition's log start offset up to the given offset (-1 = the high
  * watermark); whole segments below it are deleted. The new start offset is checkpointed before the
- * answer, so it survives a crash.
+ * answer, so it survives a crash. In a cluster only the leader moves it; the answer waits (up to
+ * the request's timeout, then REQUEST_TIMED_OUT) until the ISR followers report a log start at or
+ * past it in their fetches, and carries that low watermark, as Kafka's delete-records purgatory
+ * does.
  */
 public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
   private static final Logger log = LoggerFactory.getLogger(DeleteRecordsHandler.class);
@@ -55,6 +61,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
       RequestContext context, DeleteRecordsRequestData request) {
     DeleteRecordsResponseData response = new DeleteRecordsResponseData();
     boolean changed = false;
+    List<CompletableFuture<Void>> waits = new ArrayList<>();
     for (DeleteRecordsTopic topic : request.topics()) {
       DeleteRecordsTopicResult topicResult = new DeleteRecordsTopicResult().setName(topic.name());
       response.topics().add(topicResult);
@@ -92,6 +99,18 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
           long start = partition.get().log().deleteRecordsBefore(target);
           result.setLowWatermark(start).setErrorCode(Errors.NONE.code());
           changed = true;
+          if (partition.get().replicated()) {
+            waits.add(
+                partition
+                    .get()
+                    .awaitLowWatermark(start, request.timeoutMs())
+                    .thenAccept(
+                        low ->
+                            result
+                                .setErrorCode(Errors.valueOf(low.error().name()).code())
+                                .setLowWatermark(
+                                    low.error() == ReplicationError.NONE ? low.offset() : -1)));
+          }
         } catch (IOException e) {
           log.error("DeleteRecords failed topicPartition={}-{}", topic.name(), requested, e);
           result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
@@ -105,6 +124,7 @@ public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsReque
         log.error("Cannot checkpoint log start offsets after DeleteRecords", e);
       }
     }
-    return CompletableFuture.completedFuture(response);
+    return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new))
+        .thenApply(ignored -> response);
   }
 }

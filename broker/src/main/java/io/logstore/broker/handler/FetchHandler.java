@@ -175,7 +175,12 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
       FetchValidation v =
           t.partition()
               .onFollowerFetch(
-                  replicaId, r.currentLeaderEpoch(), r.fetchOffset(), r.lastFetchedEpoch(), now);
+                  replicaId,
+                  r.currentLeaderEpoch(),
+                  r.fetchOffset(),
+                  r.lastFetchedEpoch(),
+                  r.logStartOffset(),
+                  now);
       if (v instanceof FetchValidation.Accept a && a.proposedIsr() != null) {
         IsrProposal proposal = t.partition().pendingIsrProposal();
         if (proposal != null) {

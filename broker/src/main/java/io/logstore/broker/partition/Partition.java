@@ -15,10 +15,12 @@ import io.logstore.storage.InvalidBatchException;
 import io.logstore.storage.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Uuid;
 
@@ -66,6 +68,14 @@ public final class Partition {
 
   /** Guarded by this. */
   private final AcksAllPurgatory<CompletableFuture<ReplicationError>> purgatory;
+
+  /** DeleteRecords waiting for the followers' log starts (leader only). Guarded by this. */
+  private final List<LowWatermarkWait> lowWatermarkWaits = new ArrayList<>();
+
+  private record LowWatermarkWait(long target, CompletableFuture<LowWatermark> done) {}
+
+  /** DeleteRecords' answer for one partition: NONE with the low watermark, or the error. */
+  public record LowWatermark(ReplicationError error, long offset) {}
 
   /** A single broker's partition: led here at epoch {@code leaderEpoch}. */
   Partition(String topic, Uuid topicId, int index, PartitionLog log, int leaderEpoch) {
@@ -197,6 +207,7 @@ public final class Partition {
    */
   private <T> T onReplicationProgress(java.util.function.Function<PartitionLeader, T> step) {
     List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done = List.of();
+    List<Runnable> reached = List.of();
     T result = null;
     synchronized (this) {
       PartitionLeader leader = replica.leader();
@@ -208,11 +219,78 @@ public final class Partition {
         if (purgatory.size() > 0) {
           done = purgatory.poll(leader, minInSyncReplicas(), System.currentTimeMillis());
         }
+        if (!lowWatermarkWaits.isEmpty()) {
+          reached = reachedLowWatermarks(leader.lowWatermark());
+        }
       }
     }
     complete(done);
+    reached.forEach(Runnable::run);
     watchers.forEach(Runnable::run);
     return result;
+  }
+
+  /** Removes the waits {@code low} reaches (or that timed out); their completions, to run. */
+  private List<Runnable> reachedLowWatermarks(long low) {
+    List<Runnable> out = new ArrayList<>();
+    lowWatermarkWaits.removeIf(
+        w -> {
+          if (w.done().isDone()) {
+            return true;
+          }
+          if (low >= w.target()) {
+            out.add(() -> w.done().complete(new LowWatermark(ReplicationError.NONE, low)));
+            return true;
+          }
+          return false;
+        });
+    return out;
+  }
+
+  /** Every DeleteRecords wait fails with {@code error}; their completions, to run. */
+  private List<Runnable> failLowWatermarkWaits(ReplicationError error) {
+    List<Runnable> out = new ArrayList<>();
+    for (LowWatermarkWait w : lowWatermarkWaits) {
+      out.add(() -> w.done().complete(new LowWatermark(error, -1)));
+    }
+    lowWatermarkWaits.clear();
+    return out;
+  }
+
+  /**
+   * DeleteRecords after the leader moved its log start to {@code target}: completes with the low
+   * watermark once every ISR follower reported a log start at or past it (single broker: at once),
+   * with REQUEST_TIMED_OUT after {@code timeoutMs}, or NOT_LEADER_OR_FOLLOWER when leadership is
+   * lost first.
+   */
+  public CompletableFuture<LowWatermark> awaitLowWatermark(long target, long timeoutMs) {
+    CompletableFuture<LowWatermark> f = new CompletableFuture<>();
+    if (replica == null) {
+      f.complete(new LowWatermark(ReplicationError.NONE, log.logStartOffset()));
+      return f;
+    }
+    synchronized (this) {
+      PartitionLeader leader = replica.leader();
+      if (leader == null) {
+        f.complete(new LowWatermark(ReplicationError.NOT_LEADER_OR_FOLLOWER, -1));
+        return f;
+      }
+      long low = leader.lowWatermark();
+      if (low >= target) {
+        f.complete(new LowWatermark(ReplicationError.NONE, low));
+        return f;
+      }
+      if (lowWatermarkWaits.size() >= MAX_ACKS_ALL_WAITERS) {
+        f.complete(new LowWatermark(ReplicationError.REQUEST_TIMED_OUT, -1));
+        return f;
+      }
+      f.completeOnTimeout(
+          new LowWatermark(ReplicationError.REQUEST_TIMED_OUT, -1),
+          Math.max(1, timeoutMs),
+          TimeUnit.MILLISECONDS);
+      lowWatermarkWaits.add(new LowWatermarkWait(target, f));
+    }
+    return f;
   }
 
   private static void complete(
@@ -233,10 +311,12 @@ public final class Partition {
   public PartitionReplica.Transition applyState(PartitionRecord state, long nowMs) {
     PartitionReplica.Transition t;
     List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> failed = List.of();
+    List<Runnable> failedDeletes = List.of();
     synchronized (this) {
       t = replica.onPartitionState(state, nowMs);
       if (t.lostLeadership()) {
         failed = purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+        failedDeletes = failLowWatermarkWaits(ReplicationError.NOT_LEADER_OR_FOLLOWER);
       }
       PartitionReplica.Role role = replica.role();
       if (role instanceof PartitionReplica.Leading l) {
@@ -250,6 +330,7 @@ public final class Partition {
       }
     }
     complete(failed);
+    failedDeletes.forEach(Runnable::run);
     if (leading) {
       onReplicationProgress(null);
     } else {
@@ -264,12 +345,15 @@ public final class Partition {
       return;
     }
     List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> failed;
+    List<Runnable> failedDeletes;
     synchronized (this) {
       replica.onStopped();
       failed = purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+      failedDeletes = failLowWatermarkWaits(ReplicationError.NOT_LEADER_OR_FOLLOWER);
       leading = false;
     }
     complete(failed);
+    failedDeletes.forEach(Runnable::run);
     watchers.forEach(Runnable::run);
   }
 
@@ -342,15 +426,26 @@ public final class Partition {
    * A leader fetch from follower {@code replicaId} (validated and counted); see PartitionLeader.
    */
   public FetchValidation onFollowerFetch(
-      int replicaId, int currentLeaderEpoch, long fetchOffset, int lastFetchedEpoch, long nowMs) {
+      int replicaId,
+      int currentLeaderEpoch,
+      long fetchOffset,
+      int lastFetchedEpoch,
+      long logStartOffset,
+      long nowMs) {
     if (replica == null) {
       return new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER);
     }
     FetchValidation v =
         onReplicationProgress(
-            l ->
-                l.onFollowerFetch(
-                    replicaId, currentLeaderEpoch, fetchOffset, lastFetchedEpoch, nowMs));
+            l -> {
+              FetchValidation validation =
+                  l.onFollowerFetch(
+                      replicaId, currentLeaderEpoch, fetchOffset, lastFetchedEpoch, nowMs);
+              if (validation instanceof FetchValidation.Accept) {
+                l.onFollowerLogStart(replicaId, logStartOffset);
+              }
+              return validation;
+            });
     return v == null ? new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER) : v;
   }
 

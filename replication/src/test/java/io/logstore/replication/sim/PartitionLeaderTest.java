@@ -139,4 +139,32 @@ class PartitionLeaderTest {
     leader.onIsrChangeFailed(leader.pendingProposalId());
     assertThat(leader.pendingIsr()).isNull();
   }
+
+  @Test
+  void theLowWatermarkWaitsForTheIsrFollowersThatReportedALogStart() {
+    // Given ISR 1,2 (3 is out of sync) and 10 records whose first 6 the leader deleted
+    PartitionLeader leader = leader(List.of(1, 2));
+    for (int i = 0; i < 10; i++) {
+      log.appendAsLeader(4, i);
+    }
+    log.sync();
+    log.moveLogStart(6);
+
+    // Then before any follower reported, the low watermark is the leader's log start
+    assertThat(leader.lowWatermark()).isEqualTo(6);
+
+    // When follower 2 reports log start 0 and out-of-sync 3 reports 0 too
+    accept(leader.onFollowerFetch(2, 4, 10, 4, 1));
+    leader.onFollowerLogStart(2, 0);
+    leader.onFollowerLogStart(3, 0);
+
+    // Then the low watermark is 2's; once 2 reports 6 it is 6 (3, not in the ISR, is not waited
+    // for); a fetch without a log start (-1) changes nothing; strangers are ignored
+    assertThat(leader.lowWatermark()).isZero();
+    leader.onFollowerLogStart(2, 6);
+    assertThat(leader.lowWatermark()).isEqualTo(6);
+    leader.onFollowerLogStart(2, -1);
+    leader.onFollowerLogStart(7, 0);
+    assertThat(leader.lowWatermark()).isEqualTo(6);
+  }
 }

@@ -24,9 +24,16 @@ final class SimLog implements ReplicaLog {
   private long highWatermark;
   private long checkpointedHighWatermark;
 
+  private long logStart;
+
   @Override
   public long logStartOffset() {
-    return 0;
+    return logStart;
+  }
+
+  /** DeleteRecords on this log: the log start moves (the entries stay; offsets are indexes). */
+  void moveLogStart(long offset) {
+    logStart = Math.max(logStart, offset);
   }
 
   @Override
