@@ -431,6 +431,10 @@ final class Simulation {
       if (forceUncleanElections && faultsOn && random.nextInt(10) == 0) {
         electAnOutOfSyncReplica();
       }
+      if (faultsOn && random.nextInt(40) == 0) {
+        // Automatic leader balancing: the preferred replica leads again once it is in the ISR.
+        commit(logic.balanceLeaders(image));
+      }
       for (BrokerRecord b : List.copyOf(image.brokers().values())) {
         Long last = lastHeartbeatMs.get(b.brokerId());
         if (b.state() == BrokerState.ACTIVE && last != null && now - last > SESSION_TIMEOUT_MS) {
