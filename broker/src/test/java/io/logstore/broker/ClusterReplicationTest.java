@@ -433,6 +433,96 @@ class ClusterReplicationTest {
   }
 
   @Test
+  void replicasAssignedByHandAreKeptAndChecked() throws Exception {
+    // Given three brokers
+    voters = TestBroker.freeVoters(3);
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    String topic = "assigned";
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+
+      // When a topic is created with partition 0 on brokers 3, 1 and partition 1 on 2, 3
+      admin
+          .createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(3, 1), 1, List.of(2, 3)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+
+      // Then those are the replicas, the first leads, all are in sync, and only they hold a log
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                TopicPartitionInfo p0 = describe(admin, topic, 0);
+                TopicPartitionInfo p1 = describe(admin, topic, 1);
+                assertThat(p0.replicas()).extracting(Node::id).containsExactly(3, 1);
+                assertThat(p0.leader().id()).isEqualTo(3);
+                assertThat(p0.isr()).extracting(Node::id).containsExactlyInAnyOrder(3, 1);
+                assertThat(p1.replicas()).extracting(Node::id).containsExactly(2, 3);
+                assertThat(p1.leader().id()).isEqualTo(2);
+              });
+      produceTo(topic, 5, "all");
+      assertThat(logEnd(3, topic)).isEqualTo(5);
+      assertThat(logEnd(1, topic)).isEqualTo(5);
+      assertThat(brokers.get(2).broker().topics().partition(topic, 0)).isEmpty();
+
+      // When it grows by a partition assigned to 1, 2
+      admin
+          .createPartitions(
+              Map.of(
+                  topic,
+                  org.apache.kafka.clients.admin.NewPartitions.increaseTo(
+                      3, List.of(List.of(1, 2)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+
+      // Then the new partition has them
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(describe(admin, topic, 2).replicas())
+                      .extracting(Node::id)
+                      .containsExactly(1, 2));
+
+      // And assignments with another replica count or an unknown broker are refused as in Kafka
+      ExecutionException mismatch =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ExecutionException.class,
+              () ->
+                  admin
+                      .createPartitions(
+                          Map.of(
+                              topic,
+                              org.apache.kafka.clients.admin.NewPartitions.increaseTo(
+                                  4, List.of(List.of(1, 2, 3)))))
+                      .all()
+                      .get(30, TimeUnit.SECONDS));
+      assertThat(mismatch.getCause())
+          .isInstanceOf(org.apache.kafka.common.errors.InvalidReplicaAssignmentException.class)
+          .hasMessage(
+              "The manual partition assignment includes a partition with 3 replica(s), but this"
+                  + " is not consistent with previous partitions, which have 2 replica(s).");
+      ExecutionException unknown =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ExecutionException.class,
+              () ->
+                  admin
+                      .createTopics(List.of(new NewTopic("assigned-bad", Map.of(0, List.of(1, 9)))))
+                      .all()
+                      .get(30, TimeUnit.SECONDS));
+      assertThat(unknown.getCause())
+          .isInstanceOf(org.apache.kafka.common.errors.InvalidReplicaAssignmentException.class)
+          .hasMessage(
+              "The manual partition assignment includes broker 9, but no such broker is"
+                  + " registered.");
+    }
+  }
+
+  @Test
   void leadershipReturnsToThePreferredReplicaByItself() throws Exception {
     // Given three brokers that check for leader imbalance every second, and a topic whose three
     // partitions each prefer another broker

@@ -40,6 +40,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
@@ -358,6 +359,61 @@ class AdminTopicsTest {
         admin
             .incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(entry, op))))
             .all());
+  }
+
+  @BrokersTest
+  void shouldCreateAndGrowWithAssignedReplicasAndRefuseBadAssignmentsAsKafkaDoes(
+      BrokerUnderTest broker) {
+    int node = Admins.nodeId(broker);
+    try (Admin admin = Admins.admin(broker)) {
+      // Given a topic created with its replicas assigned by hand
+      String topic = Clients.uniqueTopic("admin-assigned");
+      createTopic(admin, new NewTopic(topic, Map.of(0, List.of(node), 1, List.of(node))));
+
+      // Then it has those partitions and replicas
+      TopicDescription description = Admins.describe(admin, topic);
+      assertThat(description.partitions()).hasSize(2);
+      assertThat(description.partitions().get(1).replicas())
+          .extracting(Node::id)
+          .containsExactly(node);
+
+      // When it grows with an assigned replica, it has 3 partitions
+      Admins.get(
+          admin
+              .createPartitions(Map.of(topic, NewPartitions.increaseTo(3, List.of(List.of(node)))))
+              .all());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(Admins.describe(admin, topic).partitions()).hasSize(3));
+
+      // And bad assignments are refused with Kafka's messages
+      String other = Clients.uniqueTopic("admin-assigned-bad");
+      assertThatThrownBy(
+              () -> createTopic(admin, new NewTopic(other, Map.of(0, List.of(node, 9_999)))))
+          .isInstanceOf(InvalidReplicaAssignmentException.class)
+          .hasMessage(
+              "The manual partition assignment includes broker 9999, but no such broker is"
+                  + " registered.");
+      assertThatThrownBy(
+              () -> createTopic(admin, new NewTopic(other, Map.of(0, List.of(node, node)))))
+          .isInstanceOf(InvalidReplicaAssignmentException.class)
+          .hasMessage(
+              "The manual partition assignment includes the broker " + node + " more than once.");
+      assertThatThrownBy(
+              () ->
+                  Admins.get(
+                      admin
+                          .createPartitions(
+                              Map.of(
+                                  topic,
+                                  NewPartitions.increaseTo(4, List.of(List.of(node, 9_999)))))
+                          .all()))
+          .isInstanceOf(InvalidReplicaAssignmentException.class)
+          .hasMessage(
+              "The manual partition assignment includes broker 9999, but no such broker is"
+                  + " registered.");
+      assertThat(topicNames(admin)).doesNotContain(other);
+    }
   }
 
   @BrokersTest

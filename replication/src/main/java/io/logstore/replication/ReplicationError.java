@@ -36,5 +36,10 @@ public enum ReplicationError {
   /** ElectLeaders: the preferred replica is not in the ISR or not active. */
   PREFERRED_LEADER_NOT_AVAILABLE,
   /** ElectLeaders, UNCLEAN: no assigned replica is active. */
-  ELIGIBLE_LEADERS_NOT_AVAILABLE
+  ELIGIBLE_LEADERS_NOT_AVAILABLE,
+  /**
+   * CreateTopics / CreatePartitions with assigned replicas: an unknown broker, a broker twice, a
+   * replica count unlike the others', or no ACTIVE broker in a partition.
+   */
+  INVALID_REPLICA_ASSIGNMENT
 }

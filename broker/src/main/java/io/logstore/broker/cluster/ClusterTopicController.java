@@ -6,8 +6,10 @@ import io.logstore.replication.ReplicationError;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +45,31 @@ final class ClusterTopicController implements TopicManager.TopicController {
   }
 
   @Override
+  public Set<Integer> registeredBrokers() {
+    return Set.copyOf(node.image().brokers().keySet());
+  }
+
+  @Override
+  public int replicationFactor(String topic) {
+    return node.image()
+        .topic(topic)
+        .map(t -> t.partitions().get(0))
+        .map(p -> p.replicas().size())
+        .orElse(0);
+  }
+
+  @Override
   public TopicInfo create(
-      String name, int partitions, int replicationFactor, Map<String, String> configs) {
+      String name,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      List<List<Integer>> assignments) {
     UUID id = UUID.randomUUID();
     CommandOutcome outcome =
         execute(
-            new ControllerCommand.CreateTopic(name, id, partitions, replicationFactor, configs));
+            new ControllerCommand.CreateTopic(
+                name, id, partitions, replicationFactor, configs, assignments));
     if (!outcome.succeeded()) {
       throw toApiException(outcome.error(), "cannot create topic " + name);
     }
@@ -74,11 +95,12 @@ final class ClusterTopicController implements TopicManager.TopicController {
   }
 
   @Override
-  public TopicInfo addPartitions(TopicInfo topic, int newCount) {
+  public TopicInfo addPartitions(TopicInfo topic, int newCount, List<List<Integer>> assignments) {
     UUID id =
         new UUID(
             topic.topicId().getMostSignificantBits(), topic.topicId().getLeastSignificantBits());
-    CommandOutcome outcome = execute(new ControllerCommand.CreatePartitions(id, newCount));
+    CommandOutcome outcome =
+        execute(new ControllerCommand.CreatePartitions(id, newCount, assignments));
     if (!outcome.succeeded()) {
       throw toApiException(outcome.error(), "cannot add partitions to " + topic.name());
     }

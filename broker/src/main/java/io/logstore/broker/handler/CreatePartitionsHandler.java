@@ -5,7 +5,9 @@ import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -110,24 +112,32 @@ public final class CreatePartitionsHandler implements ApiHandler<CreatePartition
                     + request.assignments().size()
                     + " assignment(s) were specified.");
       }
+      int nodeId = identity.get().nodeId();
+      int replicationFactor = topics.replicationFactor(request.name());
       for (CreatePartitionsAssignment assignment : request.assignments()) {
-        for (int broker : assignment.brokerIds()) {
-          if (broker != identity.get().nodeId()) {
-            return result
-                .setErrorCode(Errors.INVALID_REPLICA_ASSIGNMENT.code())
-                .setErrorMessage(
-                    "The manual partition assignment includes broker "
-                        + broker
-                        + ", but no such broker is registered.");
-          }
+        String problem =
+            ReplicaAssignments.check(
+                assignment.brokerIds(),
+                broker -> topics.isRegisteredBroker(broker, nodeId),
+                replicationFactor);
+        if (problem != null) {
+          return result
+              .setErrorCode(Errors.INVALID_REPLICA_ASSIGNMENT.code())
+              .setErrorMessage(problem);
         }
       }
     }
     if (validateOnly) {
       return result.setErrorCode(Errors.NONE.code());
     }
+    List<List<Integer>> assignments = new ArrayList<>();
+    if (request.assignments() != null) {
+      for (CreatePartitionsAssignment assignment : request.assignments()) {
+        assignments.add(List.copyOf(assignment.brokerIds()));
+      }
+    }
     try {
-      topics.addPartitions(topic.get(), request.count());
+      topics.addPartitions(topic.get(), request.count(), assignments);
       return result.setErrorCode(Errors.NONE.code());
     } catch (org.apache.kafka.common.errors.ApiException e) {
       return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());

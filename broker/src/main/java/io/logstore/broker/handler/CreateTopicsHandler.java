@@ -6,6 +6,7 @@ import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.topic.ResolvedConfig;
 import io.logstore.broker.topic.TopicConfigDefinition;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -159,7 +160,8 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     if (!validateOnly) {
       try {
         TopicInfo created =
-            topics.createTopic(topic.name(), partitions, replicationFactor, configs);
+            topics.createTopic(
+                topic.name(), partitions, replicationFactor, configs, assignments(topic));
         result.setTopicId(created.topicId());
       } catch (ApiException e) {
         result.setNumPartitions(-1).setReplicationFactor((short) -1).configs().clear();
@@ -204,6 +206,17 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
     return null;
   }
 
+  /** The request's replicas per partition, in partition order (empty: none assigned). */
+  private static List<List<Integer>> assignments(CreatableTopic topic) {
+    List<CreatableReplicaAssignment> sorted = new ArrayList<>(topic.assignments());
+    sorted.sort(java.util.Comparator.comparingInt(CreatableReplicaAssignment::partitionIndex));
+    List<List<Integer>> out = new ArrayList<>();
+    for (CreatableReplicaAssignment assignment : sorted) {
+      out.add(List.copyOf(assignment.brokerIds()));
+    }
+    return out;
+  }
+
   private Failure validateAssignments(CreatableTopic topic) {
     int nodeId = identity.get().nodeId();
     int expectedIndex = 0;
@@ -220,29 +233,15 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
                 + " was found.");
       }
     }
-    for (CreatableReplicaAssignment assignment : topic.assignments()) {
-      List<Integer> brokers = assignment.brokerIds();
-      if (brokers.isEmpty()) {
-        return new Failure(
-            Errors.INVALID_REPLICA_ASSIGNMENT,
-            "Empty replica assignment for partition " + assignment.partitionIndex() + ".");
+    int expectedCount = -1;
+    for (List<Integer> replicas : assignments(topic)) {
+      String problem =
+          ReplicaAssignments.check(
+              replicas, broker -> topics.isRegisteredBroker(broker, nodeId), expectedCount);
+      if (problem != null) {
+        return new Failure(Errors.INVALID_REPLICA_ASSIGNMENT, problem);
       }
-      for (int broker : brokers) {
-        if (broker != nodeId) {
-          return new Failure(
-              Errors.INVALID_REPLICA_ASSIGNMENT,
-              "The manual partition assignment includes broker "
-                  + broker
-                  + ", but no such broker is registered.");
-        }
-      }
-      if (brokers.size() != new HashSet<>(brokers).size()) {
-        return new Failure(
-            Errors.INVALID_REPLICA_ASSIGNMENT,
-            "The manual partition assignment includes the broker "
-                + brokers.get(0)
-                + " more than once.");
-      }
+      expectedCount = replicas.size();
     }
     return null;
   }

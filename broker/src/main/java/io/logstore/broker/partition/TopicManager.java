@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -284,18 +285,32 @@ public final class TopicManager {
     /** Brokers that can hold replicas now. */
     int activeBrokers();
 
+    /** Every registered broker's id (ACTIVE or not). */
+    Set<Integer> registeredBrokers();
+
+    /** The number of replicas of the topic's partition 0 (0 when unknown). */
+    int replicationFactor(String topic);
+
     /**
      * Creates the topic through the controller and returns it once it is registered here; throws
-     * Kafka's ApiException for the controller's refusal.
+     * Kafka's ApiException for the controller's refusal. {@code assignments}, when not empty, are
+     * each partition's replicas as the request gave them.
      */
     TopicInfo create(
-        String name, int partitions, int replicationFactor, Map<String, String> configs);
+        String name,
+        int partitions,
+        int replicationFactor,
+        Map<String, String> configs,
+        List<List<Integer>> assignments);
 
     /** Deletes the topic through the controller; returns once committed. */
     void delete(TopicInfo topic);
 
-    /** Grows the topic through the controller; returns it once registered here. */
-    TopicInfo addPartitions(TopicInfo topic, int newCount);
+    /**
+     * Grows the topic through the controller ({@code assignments}, when not empty: the new
+     * partitions' replicas); returns it once registered here.
+     */
+    TopicInfo addPartitions(TopicInfo topic, int newCount, List<List<Integer>> assignments);
 
     /** Replaces the topic's overrides through the controller; returns once applied here. */
     void replaceOverrides(String topic, Map<String, String> overrides);
@@ -324,6 +339,18 @@ public final class TopicManager {
     return c == null ? 1 : c.activeBrokers();
   }
 
+  /** The number of replicas of each of the topic's partitions (1 on a single broker). */
+  public int replicationFactor(String topic) {
+    TopicController c = controller;
+    return c == null ? 1 : c.replicationFactor(topic);
+  }
+
+  /** Whether {@code brokerId} is a registered broker ({@code localNodeId} on a single broker). */
+  public boolean isRegisteredBroker(int brokerId, int localNodeId) {
+    TopicController c = controller;
+    return c == null ? brokerId == localNodeId : c.registeredBrokers().contains(brokerId);
+  }
+
   /**
    * Creates {@code name} with {@code partitionCount} partitions, {@code replicationFactor} copies
    * (cluster) and validated {@code topicOverrides}, or returns the existing topic (single broker).
@@ -331,8 +358,23 @@ public final class TopicManager {
    */
   public TopicInfo createTopic(
       String name, int partitionCount, int replicationFactor, Map<String, String> topicOverrides) {
+    return createTopic(name, partitionCount, replicationFactor, topicOverrides, List.of());
+  }
+
+  /**
+   * As {@link #createTopic(String, int, int, Map)}, with each partition's replicas as the request
+   * assigned them ({@code assignments} not empty; validated by the caller against the registered
+   * brokers; a single broker's are all itself).
+   */
+  public TopicInfo createTopic(
+      String name,
+      int partitionCount,
+      int replicationFactor,
+      Map<String, String> topicOverrides,
+      List<List<Integer>> assignments) {
     if (clustered()) {
-      return controller().create(name, partitionCount, replicationFactor, topicOverrides);
+      return controller()
+          .create(name, partitionCount, replicationFactor, topicOverrides, assignments);
     }
     return createTopic(name, partitionCount, topicOverrides);
   }
@@ -399,8 +441,17 @@ public final class TopicManager {
 
   /** Grows {@code topic} to {@code newCount} partitions. */
   public TopicInfo addPartitions(TopicInfo topic, int newCount) throws IOException {
+    return addPartitions(topic, newCount, List.of());
+  }
+
+  /**
+   * Grows {@code topic} to {@code newCount} partitions, the new ones with the assigned replicas
+   * when {@code assignments} is not empty (validated by the caller).
+   */
+  public TopicInfo addPartitions(TopicInfo topic, int newCount, List<List<Integer>> assignments)
+      throws IOException {
     if (clustered()) {
-      return controller().addPartitions(topic, newCount);
+      return controller().addPartitions(topic, newCount, assignments);
     }
     return addLocally(topic, newCount);
   }

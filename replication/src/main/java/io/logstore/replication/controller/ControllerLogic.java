@@ -239,8 +239,25 @@ public final class ControllerLogic {
       int partitions,
       int replicationFactor,
       Map<String, String> configs) {
+    return createTopic(image, name, topicId, partitions, replicationFactor, configs, List.of());
+  }
+
+  /**
+   * CreateTopics; with {@code assignments} not empty, partition i gets replicas {@code
+   * assignments.get(i)} (every one a registered broker, none twice, all lists of one size), its ISR
+   * the ACTIVE ones among them and its leader the first of those, as Kafka's controller does;
+   * INVALID_REPLICA_ASSIGNMENT otherwise, or when no replica of a partition is ACTIVE.
+   */
+  public Result createTopic(
+      MetadataImage image,
+      String name,
+      UUID topicId,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      List<List<Integer>> assignments) {
     List<Integer> active = activeBrokers(image);
-    if (replicationFactor > active.size()) {
+    if (assignments.isEmpty() && replicationFactor > active.size()) {
       return Result.error(ReplicationError.INVALID_REPLICATION_FACTOR);
     }
     if (image.topic(name).isPresent() || image.topic(topicId).isPresent()) {
@@ -249,11 +266,58 @@ public final class ControllerLogic {
     List<MetadataRecord> out = new ArrayList<>();
     configs.forEach((key, value) -> out.add(new TopicConfigRecord(name, key, value)));
     out.add(new TopicRecord(name, topicId));
+    if (!assignments.isEmpty()) {
+      List<PartitionRecord> assigned = assigned(image, topicId, 0, assignments, -1);
+      if (assigned == null) {
+        return Result.error(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
+      }
+      out.addAll(assigned);
+      return Result.ok(out);
+    }
     for (int i = 0; i < partitions; i++) {
       List<Integer> replicas = placement(active, i, replicationFactor);
       out.add(new PartitionRecord(topicId, i, replicas, replicas, replicas.get(0), 0, 0));
     }
     return Result.ok(out);
+  }
+
+  /**
+   * Partitions {@code first}, {@code first + 1}, ... with the assigned replicas, or null when an
+   * assignment is invalid (see {@link #createTopic}); {@code replicationFactor} -1: any, the same
+   * for all.
+   */
+  private static List<PartitionRecord> assigned(
+      MetadataImage image,
+      UUID topicId,
+      int first,
+      List<List<Integer>> assignments,
+      int replicationFactor) {
+    int expected = replicationFactor;
+    List<PartitionRecord> out = new ArrayList<>();
+    for (List<Integer> replicas : assignments) {
+      if (replicas.isEmpty()
+          || (expected >= 0 && replicas.size() != expected)
+          || new HashSet<>(replicas).size() != replicas.size()) {
+        return null;
+      }
+      expected = replicas.size();
+      List<Integer> isr = new ArrayList<>();
+      for (int replica : replicas) {
+        if (image.broker(replica).isEmpty()) {
+          return null;
+        }
+        if (isActive(image, replica)) {
+          isr.add(replica);
+        }
+      }
+      if (isr.isEmpty()) {
+        return null;
+      }
+      out.add(
+          new PartitionRecord(
+              topicId, first + out.size(), List.copyOf(replicas), isr, isr.get(0), 0, 0));
+    }
+    return out;
   }
 
   /**
@@ -263,6 +327,15 @@ public final class ControllerLogic {
    * the caller's check; here UNKNOWN_TOPIC_ID / INVALID_REPLICATION_FACTOR).
    */
   public Result createPartitions(MetadataImage image, UUID topicId, int newCount) {
+    return createPartitions(image, topicId, newCount, List.of());
+  }
+
+  /**
+   * CreatePartitions; with {@code assignments} (one per new partition) the new partitions get those
+   * replicas, checked as at creation and against partition 0's replication factor.
+   */
+  public Result createPartitions(
+      MetadataImage image, UUID topicId, int newCount, List<List<Integer>> assignments) {
     TopicImage topic = image.topic(topicId).orElse(null);
     if (topic == null) {
       return Result.error(ReplicationError.UNKNOWN_TOPIC_ID);
@@ -272,6 +345,15 @@ public final class ControllerLogic {
       return Result.ok(List.of());
     }
     int replicationFactor = topic.partitions().get(0).replicas().size();
+    if (!assignments.isEmpty()) {
+      List<PartitionRecord> assigned =
+          assignments.size() == newCount - current
+              ? assigned(image, topicId, current, assignments, replicationFactor)
+              : null;
+      return assigned == null
+          ? Result.error(ReplicationError.INVALID_REPLICA_ASSIGNMENT)
+          : Result.ok(List.copyOf(assigned));
+    }
     List<Integer> active = activeBrokers(image);
     if (replicationFactor > active.size()) {
       return Result.error(ReplicationError.INVALID_REPLICATION_FACTOR);
@@ -399,7 +481,13 @@ public final class ControllerLogic {
     if (command instanceof CreateTopic c) {
       Result r =
           createTopic(
-              image, c.name(), c.topicId(), c.partitions(), c.replicationFactor(), c.configs());
+              image,
+              c.name(),
+              c.topicId(),
+              c.partitions(),
+              c.replicationFactor(),
+              c.configs(),
+              c.assignments());
       return new CommandOutcome(r.records(), r.error(), null);
     }
     if (command instanceof DeleteTopic d) {
@@ -430,7 +518,7 @@ public final class ControllerLogic {
       return ok(out, null);
     }
     if (command instanceof CreatePartitions c) {
-      Result r = createPartitions(image, c.topicId(), c.newCount());
+      Result r = createPartitions(image, c.topicId(), c.newCount(), c.assignments());
       return new CommandOutcome(r.records(), r.error(), null);
     }
     if (command instanceof ControllerCommand.ElectUncleanLeader u) {

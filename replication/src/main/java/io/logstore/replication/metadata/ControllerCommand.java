@@ -48,14 +48,33 @@ public sealed interface ControllerCommand {
     }
   }
 
-  /** CreateTopics for one topic, with the configs set on it at creation. */
+  /**
+   * CreateTopics for one topic, with the configs set on it at creation and, when not empty, the
+   * replicas of each partition as the request assigned them (then {@code partitions} and {@code
+   * replicationFactor} follow from them).
+   */
   record CreateTopic(
-      String name, UUID topicId, int partitions, int replicationFactor, Map<String, String> configs)
+      String name,
+      UUID topicId,
+      int partitions,
+      int replicationFactor,
+      Map<String, String> configs,
+      List<List<Integer>> assignments)
       implements ControllerCommand {
     public CreateTopic {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(topicId, "topicId");
       configs = Collections.unmodifiableMap(new TreeMap<>(configs));
+      assignments = assignments.stream().map(List::copyOf).toList();
+    }
+
+    public CreateTopic(
+        String name,
+        UUID topicId,
+        int partitions,
+        int replicationFactor,
+        Map<String, String> configs) {
+      this(name, topicId, partitions, replicationFactor, configs, List.of());
     }
 
     public CreateTopic(String name, UUID topicId, int partitions, int replicationFactor) {
@@ -69,10 +88,19 @@ public sealed interface ControllerCommand {
     }
   }
 
-  /** CreatePartitions: grows the topic to {@code newCount} partitions. */
-  record CreatePartitions(UUID topicId, int newCount) implements ControllerCommand {
+  /**
+   * CreatePartitions: grows the topic to {@code newCount} partitions; {@code assignments}, when not
+   * empty, are the new partitions' replicas as the request assigned them.
+   */
+  record CreatePartitions(UUID topicId, int newCount, List<List<Integer>> assignments)
+      implements ControllerCommand {
     public CreatePartitions {
       Objects.requireNonNull(topicId, "topicId");
+      assignments = assignments.stream().map(List::copyOf).toList();
+    }
+
+    public CreatePartitions(UUID topicId, int newCount) {
+      this(topicId, newCount, List.of());
     }
   }
 

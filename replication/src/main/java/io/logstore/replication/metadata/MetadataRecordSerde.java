@@ -61,9 +61,11 @@ import java.util.zip.CRC32C;
  *       (brokerId int32, brokerEpoch int64); 4 AlterPartition (brokerId int32, topicId uuid,
  *       partition int32, leaderEpoch int32, partitionEpoch int32, newIsr int32[]); 5 CreateTopic
  *       (name string, topicId uuid, partitions int32, replicationFactor int32, configCount int32,
- *       then configCount (key string, value string)); 6 DeleteTopic
+ *       then configCount (key string, value string), then only when replicas were assigned by the
+ *       request: count int32, then count int32[]); 6 DeleteTopic
  *       (topicId uuid); 7 ElectPreferredLeader (topicId uuid, partition int32); 8 CreatePartitions
- *       (topicId uuid, newCount int32); 9 AlterTopicConfigs (topicName string, count int32, then
+ *       (topicId uuid, newCount int32, then only when replicas were assigned: count int32, then
+ *       count int32[]); 9 AlterTopicConfigs (topicName string, count int32, then
  *       count (key string, value string)); 10 ElectUncleanLeader (topicId uuid, partition int32);
  *       11 BalanceLeaders (no body)</td></tr>
  *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
@@ -177,6 +179,7 @@ public final class MetadataRecordSerde {
       w.int32(c.partitions());
       w.int32(c.replicationFactor());
       w.stringMap(c.configs());
+      w.assignments(c.assignments());
     } else if (command instanceof ControllerCommand.DeleteTopic c) {
       w.int8(COMMAND_DELETE_TOPIC);
       w.uuid(c.topicId());
@@ -184,6 +187,7 @@ public final class MetadataRecordSerde {
       w.int8(COMMAND_CREATE_PARTITIONS);
       w.uuid(c.topicId());
       w.int32(c.newCount());
+      w.assignments(c.assignments());
     } else if (command instanceof ControllerCommand.AlterTopicConfigs c) {
       w.int8(COMMAND_ALTER_TOPIC_CONFIGS);
       w.string(c.topicName());
@@ -235,14 +239,14 @@ public final class MetadataRecordSerde {
             Map<String, String> configs = r.stringMap();
             command =
                 new ControllerCommand.CreateTopic(
-                    name, topicId, partitions, replicationFactor, configs);
+                    name, topicId, partitions, replicationFactor, configs, r.assignments());
           }
           break;
         case COMMAND_DELETE_TOPIC:
           command = new ControllerCommand.DeleteTopic(r.uuid());
           break;
         case COMMAND_CREATE_PARTITIONS:
-          command = new ControllerCommand.CreatePartitions(r.uuid(), r.int32());
+          command = new ControllerCommand.CreatePartitions(r.uuid(), r.int32(), r.assignments());
           break;
         case COMMAND_ALTER_TOPIC_CONFIGS:
           {
@@ -596,6 +600,17 @@ public final class MetadataRecordSerde {
       }
     }
 
+    /** Optional trailing assignments: nothing when empty (the layout before they existed). */
+    void assignments(List<List<Integer>> assignments) {
+      if (assignments.isEmpty()) {
+        return;
+      }
+      int32(assignments.size());
+      for (List<Integer> replicas : assignments) {
+        int32List(replicas);
+      }
+    }
+
     private ByteBuffer ensure(int bytes) {
       if (buf.remaining() < bytes) {
         int capacity = Math.max(buf.capacity() * 2, buf.position() + bytes);
@@ -668,6 +683,19 @@ public final class MetadataRecordSerde {
       byte[] bytes = new byte[length];
       buf.get(bytes);
       return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Optional trailing assignments: empty when the payload ends here. */
+    List<List<Integer>> assignments() {
+      if (!buf.hasRemaining()) {
+        return List.of();
+      }
+      int count = count();
+      List<List<Integer>> out = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        out.add(int32List());
+      }
+      return out;
     }
 
     List<Integer> int32List() {

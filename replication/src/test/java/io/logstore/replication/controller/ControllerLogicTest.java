@@ -387,4 +387,46 @@ class ControllerLogicTest {
     assertThat(ControllerLogic.leadersImbalanced(image)).isFalse();
     assertThat(logic.balanceLeaders(image)).isEmpty();
   }
+
+  @Test
+  void assignedReplicasAreKeptWithTheActiveOnesInSyncAndBadAssignmentsAreRefused() {
+    // Given brokers 1, 2, 3 of which 3 is fenced
+    for (int id = 1; id <= 3; id++) {
+      commit(logic.registerBroker(image, id, 100 + id, "127.0.0.1", 9090 + id));
+    }
+    commit(logic.fenceBroker(image, 3));
+
+    // When a topic is created with partition 0 on 3, 1 and partition 1 on 2, 1
+    ControllerLogic.Result created =
+        logic.createTopic(
+            image, "t", TOPIC, 2, 2, java.util.Map.of(), List.of(List.of(3, 1), List.of(2, 1)));
+    commit(created.records());
+
+    // Then the replicas are as assigned, the ISR holds the ACTIVE ones, the first of them leads
+    assertThat(created.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(partition(0).replicas()).containsExactly(3, 1);
+    assertThat(partition(0).isr()).containsExactly(1);
+    assertThat(partition(0).leader()).isEqualTo(1);
+    assertThat(partition(1).leader()).isEqualTo(2);
+
+    // When it grows by a partition assigned to 1, 2
+    ControllerLogic.Result grown = logic.createPartitions(image, TOPIC, 3, List.of(List.of(1, 2)));
+    commit(grown.records());
+    assertThat(partition(2).replicas()).containsExactly(1, 2);
+
+    // Then wrong counts, unknown brokers, duplicates and all-fenced partitions are refused
+    assertThat(logic.createPartitions(image, TOPIC, 4, List.of(List.of(1, 2, 3))).error())
+        .isEqualTo(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
+    assertThat(logic.createPartitions(image, TOPIC, 5, List.of(List.of(1, 2))).error())
+        .as("two partitions to add, one assignment")
+        .isEqualTo(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
+    UUID other = new UUID(7, 7);
+    for (List<Integer> bad :
+        List.of(List.of(1, 9), List.of(1, 1), List.of(3), List.<Integer>of())) {
+      assertThat(
+              logic.createTopic(image, "u", other, 1, 1, java.util.Map.of(), List.of(bad)).error())
+          .as("assignment %s", bad)
+          .isEqualTo(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
+    }
+  }
 }

@@ -25,6 +25,9 @@ class ControllerCommandSerdeTest {
           new ControllerCommand.CreateTopic(
               "payments", ID, 2, 3, java.util.Map.of("min.insync.replicas", "2", "a", "")),
           new ControllerCommand.CreatePartitions(ID, 9),
+          new ControllerCommand.CreatePartitions(ID, 4, List.of(List.of(1, 2), List.of(3, 1))),
+          new ControllerCommand.CreateTopic(
+              "assigned", ID, 2, 2, java.util.Map.of("a", "b"), List.of(List.of(2, 1), List.of(1))),
           new ControllerCommand.AlterTopicConfigs(
               "payments", java.util.Map.of("retention.ms", "1000", "cleanup.policy", "compact")),
           new ControllerCommand.DeleteTopic(ID),
