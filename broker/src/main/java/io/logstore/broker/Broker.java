@@ -9,6 +9,7 @@ import io.logstore.broker.dispatch.OffLoopHandler;
 import io.logstore.broker.group.GroupConfig;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.handler.AlterConfigsHandler;
+import io.logstore.broker.handler.AlterPartitionReassignmentsHandler;
 import io.logstore.broker.handler.ApiVersionsHandler;
 import io.logstore.broker.handler.BrokerIdentity;
 import io.logstore.broker.handler.ClusterView;
@@ -33,6 +34,7 @@ import io.logstore.broker.handler.LeaderHints;
 import io.logstore.broker.handler.LeaveGroupHandler;
 import io.logstore.broker.handler.ListGroupsHandler;
 import io.logstore.broker.handler.ListOffsetsHandler;
+import io.logstore.broker.handler.ListPartitionReassignmentsHandler;
 import io.logstore.broker.handler.MetadataHandler;
 import io.logstore.broker.handler.OffsetCommitHandler;
 import io.logstore.broker.handler.OffsetDeleteHandler;
@@ -224,6 +226,11 @@ public final class Broker implements AutoCloseable {
         .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
         .register(new DescribeClusterHandler(identity::get, () -> clusterNode))
         .register(OffLoopHandler.on(adminExecutor, new ElectLeadersHandler(cluster)))
+        .register(
+            OffLoopHandler.on(
+                adminExecutor,
+                new AlterPartitionReassignmentsHandler(topics, identity::get, cluster)))
+        .register(new ListPartitionReassignmentsHandler(cluster))
         .register(new DescribeTopicPartitionsHandler(topics, identity::get, cluster))
         .register(new DescribeLogDirsHandler(topics))
         .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -519,6 +520,108 @@ class ClusterReplicationTest {
           .hasMessage(
               "The manual partition assignment includes broker 9, but no such broker is"
                   + " registered.");
+    }
+  }
+
+  @Test
+  void aPartitionMovesToOtherBrokersByReassignmentAndAStuckOneCanBeCancelled() throws Exception {
+    // Given three brokers and a partition on brokers 1, 2 with 50 acknowledged records
+    voters = TestBroker.freeVoters(3);
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    String topic = "moving";
+    TopicPartition tp = new TopicPartition(topic, 0);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+      admin
+          .createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(() -> assertThat(describe(admin, topic, 0).isr()).hasSize(2));
+      produceTo(topic, 50, "all");
+
+      // When it is reassigned to brokers 2, 3
+      admin
+          .alterPartitionReassignments(
+              Map.of(
+                  tp,
+                  Optional.of(
+                      new org.apache.kafka.clients.admin.NewPartitionReassignment(List.of(2, 3)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+
+      // Then broker 3 copies the log, the move completes, 2 leads, and broker 1 holds nothing
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+                TopicPartitionInfo p = describe(admin, topic, 0);
+                assertThat(p.replicas()).extracting(Node::id).containsExactly(2, 3);
+                assertThat(p.isr()).extracting(Node::id).containsExactlyInAnyOrder(2, 3);
+                assertThat(p.leader().id()).isEqualTo(2);
+                assertThat(brokers.get(1).broker().topics().partition(topic, 0)).isEmpty();
+              });
+      assertThat(logEnd(3, topic)).isEqualTo(50);
+      produceTo(topic, 10, "all");
+      assertThat(logEnd(3, topic)).isEqualTo(60);
+
+      // When broker 1 stops and the partition is reassigned to 2, 3, 1
+      brokers.remove(1).close();
+      admin
+          .alterPartitionReassignments(
+              Map.of(
+                  tp,
+                  Optional.of(
+                      new org.apache.kafka.clients.admin.NewPartitionReassignment(
+                          List.of(2, 3, 1)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+
+      // Then the move waits for broker 1, as ListPartitionReassignments shows
+      var ongoing = admin.listPartitionReassignments().reassignments().get().get(tp);
+      assertThat(ongoing).isNotNull();
+      assertThat(ongoing.replicas()).containsExactly(2, 3, 1);
+      assertThat(ongoing.addingReplicas()).containsExactly(1);
+      assertThat(ongoing.removingReplicas()).isEmpty();
+
+      // When it is cancelled, the partition is back on 2, 3; a second cancel finds none running
+      admin
+          .alterPartitionReassignments(Map.of(tp, Optional.empty()))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+      assertThat(describe(admin, topic, 0).replicas()).extracting(Node::id).containsExactly(2, 3);
+      ExecutionException none =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ExecutionException.class,
+              () ->
+                  admin
+                      .alterPartitionReassignments(Map.of(tp, Optional.empty()))
+                      .all()
+                      .get(30, TimeUnit.SECONDS));
+      assertThat(none.getCause())
+          .isInstanceOf(org.apache.kafka.common.errors.NoReassignmentInProgressException.class);
+
+      // And every record is still there
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(
+              Map.of("bootstrap.servers", bootstrap(), "auto.offset.reset", "earliest"),
+              new StringDeserializer(),
+              new StringDeserializer())) {
+        consumer.assign(List.of(tp));
+        int read = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (read < 60 && System.nanoTime() < deadline) {
+          read += consumer.poll(Duration.ofMillis(200)).count();
+        }
+        assertThat(read).isEqualTo(60);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -43,6 +44,7 @@ import org.apache.kafka.common.errors.InvalidPartitionsException;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -413,6 +415,52 @@ class AdminTopicsTest {
               "The manual partition assignment includes broker 9999, but no such broker is"
                   + " registered.");
       assertThat(topicNames(admin)).doesNotContain(other);
+    }
+  }
+
+  @BrokersTest
+  void shouldAnswerReassignmentsOfASingleBrokerAsKafkaDoes(BrokerUnderTest broker) {
+    int node = Admins.nodeId(broker);
+    try (Admin admin = Admins.admin(broker)) {
+      // Given a topic on the one broker
+      String topic = Clients.uniqueTopic("admin-reassign");
+      createTopic(admin, new NewTopic(topic, 1, (short) 1));
+      TopicPartition tp = new TopicPartition(topic, 0);
+
+      // When it is "moved" to the broker it is on, nothing is left in progress
+      Admins.get(
+          admin
+              .alterPartitionReassignments(
+                  Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(node)))))
+              .all());
+      assertThat(Admins.get(admin.listPartitionReassignments().reassignments())).isEmpty();
+
+      // Then a cancellation finds none; an unknown broker or partition is refused
+      assertThatThrownBy(
+              () ->
+                  Admins.get(admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all()))
+          .isInstanceOf(NoReassignmentInProgressException.class);
+      assertThatThrownBy(
+              () ->
+                  Admins.get(
+                      admin
+                          .alterPartitionReassignments(
+                              Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(9_999)))))
+                          .all()))
+          .isInstanceOf(InvalidReplicaAssignmentException.class)
+          .hasMessage(
+              "The manual partition assignment includes broker 9999, but no such broker is"
+                  + " registered.");
+      assertThatThrownBy(
+              () ->
+                  Admins.get(
+                      admin
+                          .alterPartitionReassignments(
+                              Map.of(
+                                  new TopicPartition(topic, 5),
+                                  Optional.of(new NewPartitionReassignment(List.of(node)))))
+                          .all()))
+          .isInstanceOf(UnknownTopicOrPartitionException.class);
     }
   }
 

@@ -130,7 +130,8 @@ public final class PartitionLeader {
 
   /**
    * A newer state of the same leader epoch arrived in the metadata (an ISR change committed, by
-   * this leader's request or by the controller fencing a broker).
+   * this leader's request or by the controller fencing a broker, or a reassignment adding or
+   * removing replicas: an added replica is a follower out of the ISR until it catches up).
    */
   public void onPartitionState(PartitionRecord newState) {
     if (newState.leaderEpoch() != leaderEpoch || newState.leader() != localBrokerId) {
@@ -143,6 +144,12 @@ public final class PartitionLeader {
     }
     state = newState;
     pendingIsr = null;
+    followers.keySet().retainAll(newState.replicas());
+    for (int replica : newState.replicas()) {
+      if (replica != localBrokerId) {
+        followers.computeIfAbsent(replica, r -> new Follower());
+      }
+    }
   }
 
   /** Checks and counts a fetch from follower {@code replicaId}. */

@@ -41,5 +41,7 @@ public enum ReplicationError {
    * CreateTopics / CreatePartitions with assigned replicas: an unknown broker, a broker twice, a
    * replica count unlike the others', or no ACTIVE broker in a partition.
    */
-  INVALID_REPLICA_ASSIGNMENT
+  INVALID_REPLICA_ASSIGNMENT,
+  /** AlterPartitionReassignments: a cancellation of a partition that is not being reassigned. */
+  NO_REASSIGNMENT_IN_PROGRESS
 }

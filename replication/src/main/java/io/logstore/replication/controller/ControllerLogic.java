@@ -18,6 +18,7 @@ import io.logstore.replication.metadata.MetadataImage.TopicImage;
 import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.MetadataRecord.ReassignmentRecord;
 import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicConfigRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
@@ -219,7 +220,127 @@ public final class ControllerLogic {
       return new AlterPartitionResult(List.of(), error, p);
     }
     PartitionRecord changed = p.withIsr(List.copyOf(newIsr));
+    List<MetadataRecord> completion =
+        completeReassignment(image.apply(image.offset() + 1, changed), changed);
+    if (!completion.isEmpty()) {
+      List<MetadataRecord> records = new ArrayList<>();
+      records.add(changed);
+      records.addAll(completion);
+      return new AlterPartitionResult(
+          records, ReplicationError.NONE, (PartitionRecord) completion.get(0));
+    }
     return new AlterPartitionResult(List.of(changed), ReplicationError.NONE, changed);
+  }
+
+  /**
+   * AlterPartitionReassignments for one partition, Kafka's way. A new target: the partition's
+   * replicas become the target followed by the original replicas not in it (the original ones are
+   * the current replicas, or those before the running reassignment), the added replicas start
+   * copying the log, and once every target replica is in the ISR the reassignment completes:
+   * replicas = target, ISR = ISR within the target, and if the leader is not in the target the
+   * first target replica in the ISR and ACTIVE leads (new epoch). An empty target cancels: back to
+   * the original replicas the same way. UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICA_ASSIGNMENT (an
+   * unregistered broker, a broker twice, or a move that would leave no ISR member),
+   * NO_REASSIGNMENT_IN_PROGRESS (a cancellation with none running).
+   */
+  public CommandOutcome alterReassignment(
+      MetadataImage image, UUID topicId, int partition, List<Integer> target) {
+    PartitionRecord p = image.partition(topicId, partition).orElse(null);
+    if (p == null) {
+      return new CommandOutcome(List.of(), ReplicationError.UNKNOWN_TOPIC_OR_PARTITION, null);
+    }
+    ReassignmentRecord running = image.reassignment(topicId, partition).orElse(null);
+    List<Integer> original =
+        running == null ? p.replicas() : without(p.replicas(), running.adding());
+    if (target.isEmpty()) {
+      if (running == null) {
+        return new CommandOutcome(List.of(), ReplicationError.NO_REASSIGNMENT_IN_PROGRESS, p);
+      }
+      List<MetadataRecord> reverted = finish(image, p, original);
+      return reverted.isEmpty()
+          ? new CommandOutcome(List.of(), ReplicationError.INVALID_REPLICA_ASSIGNMENT, p)
+          : ok(reverted, (PartitionRecord) reverted.get(0));
+    }
+    if (new HashSet<>(target).size() != target.size()) {
+      return new CommandOutcome(List.of(), ReplicationError.INVALID_REPLICA_ASSIGNMENT, p);
+    }
+    for (int replica : target) {
+      if (image.broker(replica).isEmpty()) {
+        return new CommandOutcome(List.of(), ReplicationError.INVALID_REPLICA_ASSIGNMENT, p);
+      }
+    }
+    if (running == null && target.equals(p.replicas())) {
+      return ok(List.of(), p);
+    }
+    List<Integer> removing = without(original, target);
+    List<Integer> replicas = new ArrayList<>(target);
+    replicas.addAll(removing);
+    List<Integer> isr = new ArrayList<>(p.isr());
+    isr.retainAll(replicas);
+    if (isr.isEmpty()) {
+      return new CommandOutcome(List.of(), ReplicationError.INVALID_REPLICA_ASSIGNMENT, p);
+    }
+    PartitionRecord moving = p.withReplicas(replicas, isr);
+    ReassignmentRecord started =
+        new ReassignmentRecord(topicId, partition, without(target, original), removing);
+    MetadataImage after =
+        image.apply(image.offset() + 1, moving).apply(image.offset() + 2, started);
+    List<MetadataRecord> out = new ArrayList<>(List.of(moving, started));
+    List<MetadataRecord> completion = completeReassignment(after, moving);
+    out.addAll(completion);
+    return ok(out, completion.isEmpty() ? moving : (PartitionRecord) completion.get(0));
+  }
+
+  /** The records that complete {@code p}'s reassignment, if every target replica is in its ISR. */
+  private List<MetadataRecord> completeReassignment(MetadataImage image, PartitionRecord p) {
+    ReassignmentRecord running = image.reassignment(p.topicId(), p.partition()).orElse(null);
+    if (running == null) {
+      return List.of();
+    }
+    List<Integer> target = without(p.replicas(), running.removing());
+    return p.isr().containsAll(target) ? finish(image, p, target) : List.of();
+  }
+
+  /**
+   * The partition moved to exactly {@code replicas} (ISR within them, a new leader among them if
+   * needed) and its reassignment ended; empty when no ISR member would be left.
+   */
+  private static List<MetadataRecord> finish(
+      MetadataImage image, PartitionRecord p, List<Integer> replicas) {
+    List<Integer> isr = new ArrayList<>(p.isr());
+    isr.retainAll(replicas);
+    if (isr.isEmpty()) {
+      return List.of();
+    }
+    PartitionRecord done;
+    if (replicas.contains(p.leader())) {
+      done = p.withReplicas(replicas, isr);
+    } else {
+      int leader = -1;
+      for (int replica : replicas) {
+        if (isr.contains(replica) && isActive(image, replica)) {
+          leader = replica;
+          break;
+        }
+      }
+      done =
+          new PartitionRecord(
+              p.topicId(),
+              p.partition(),
+              replicas,
+              isr,
+              leader,
+              p.leaderEpoch() + 1,
+              p.partitionEpoch() + 1);
+    }
+    return List.of(done, new ReassignmentRecord(p.topicId(), p.partition(), List.of(), List.of()));
+  }
+
+  /** {@code from} without the members of {@code removed}, in order. */
+  private static List<Integer> without(List<Integer> from, List<Integer> removed) {
+    List<Integer> out = new ArrayList<>(from);
+    out.removeAll(removed);
+    return out;
   }
 
   /**
@@ -526,6 +647,9 @@ public final class ControllerLogic {
     }
     if (command instanceof ControllerCommand.BalanceLeaders) {
       return ok(balanceLeaders(image), null);
+    }
+    if (command instanceof ControllerCommand.AlterReassignment a) {
+      return alterReassignment(image, a.topicId(), a.partition(), a.targetReplicas());
     }
     ElectPreferredLeader e = (ElectPreferredLeader) command;
     PartitionRecord p = image.partition(e.topicId(), e.partition()).orElse(null);

@@ -140,4 +140,16 @@ public sealed interface ControllerCommand {
    * per command.
    */
   record BalanceLeaders() implements ControllerCommand {}
+
+  /**
+   * AlterPartitionReassignments for one partition: move it to {@code targetReplicas} (the first
+   * becomes the preferred leader), or cancel the reassignment in progress when empty.
+   */
+  record AlterReassignment(UUID topicId, int partition, List<Integer> targetReplicas)
+      implements ControllerCommand {
+    public AlterReassignment {
+      Objects.requireNonNull(topicId, "topicId");
+      targetReplicas = List.copyOf(targetReplicas);
+    }
+  }
 }

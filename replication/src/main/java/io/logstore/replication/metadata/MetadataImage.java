@@ -2,6 +2,7 @@ package io.logstore.replication.metadata;
 
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.MetadataRecord.ReassignmentRecord;
 import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicConfigRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
@@ -20,15 +21,28 @@ import java.util.UUID;
  */
 public final class MetadataImage {
 
-  /** One topic: its name, id, partitions (by index) and configs set on it. */
+  /**
+   * One topic: its name, id, partitions (by index), configs set on it and the reassignments in
+   * progress (by partition index).
+   */
   public record TopicImage(
       String name,
       UUID topicId,
       Map<Integer, PartitionRecord> partitions,
-      Map<String, String> configs) {
+      Map<String, String> configs,
+      Map<Integer, ReassignmentRecord> reassignments) {
     public TopicImage {
       partitions = Collections.unmodifiableMap(new TreeMap<>(partitions));
       configs = Collections.unmodifiableMap(new TreeMap<>(configs));
+      reassignments = Collections.unmodifiableMap(new TreeMap<>(reassignments));
+    }
+
+    public TopicImage(
+        String name,
+        UUID topicId,
+        Map<Integer, PartitionRecord> partitions,
+        Map<String, String> configs) {
+      this(name, topicId, partitions, configs, Map.of());
     }
   }
 
@@ -108,6 +122,12 @@ public final class MetadataImage {
     return t == null ? Optional.empty() : Optional.ofNullable(t.partitions().get(partition));
   }
 
+  /** The partition's reassignment in progress, if any. */
+  public Optional<ReassignmentRecord> reassignment(UUID topicId, int partition) {
+    TopicImage t = topicsById.get(topicId);
+    return t == null ? Optional.empty() : Optional.ofNullable(t.reassignments().get(partition));
+  }
+
   /** Topic ids by name; package-private, for the snapshot encoding. */
   Map<String, UUID> topicIdsByName() {
     return Collections.unmodifiableMap(topicIdsByName);
@@ -140,7 +160,25 @@ public final class MetadataImage {
         Map<Integer, PartitionRecord> parts = new HashMap<>(topic.partitions());
         parts.put(r.partition(), r);
         t = new HashMap<>(topicsById);
-        t.put(r.topicId(), new TopicImage(topic.name(), r.topicId(), parts, topic.configs()));
+        t.put(
+            r.topicId(),
+            new TopicImage(
+                topic.name(), r.topicId(), parts, topic.configs(), topic.reassignments()));
+      }
+    } else if (record instanceof ReassignmentRecord r) {
+      TopicImage topic = topicsById.get(r.topicId());
+      if (topic != null) {
+        Map<Integer, ReassignmentRecord> running = new HashMap<>(topic.reassignments());
+        if (r.none()) {
+          running.remove(r.partition());
+        } else {
+          running.put(r.partition(), r);
+        }
+        t = new HashMap<>(topicsById);
+        t.put(
+            r.topicId(),
+            new TopicImage(
+                topic.name(), r.topicId(), topic.partitions(), topic.configs(), running));
       }
     } else if (record instanceof RemoveTopicRecord r) {
       TopicImage topic = topicsById.get(r.topicId());
@@ -165,7 +203,9 @@ public final class MetadataImage {
       if (id != null) {
         TopicImage topic = topicsById.get(id);
         t = new HashMap<>(topicsById);
-        t.put(id, new TopicImage(topic.name(), id, topic.partitions(), configs));
+        t.put(
+            id,
+            new TopicImage(topic.name(), id, topic.partitions(), configs, topic.reassignments()));
       }
     }
     return new MetadataImage(recordOffset, b, t, n, c);

@@ -59,6 +59,33 @@ public sealed interface MetadataRecord {
       return new PartitionRecord(
           topicId, partition, replicas, newIsr, leader, leaderEpoch, partitionEpoch + 1);
     }
+
+    /** This partition with new replicas and ISR, same leader and epoch, partition epoch bumped. */
+    public PartitionRecord withReplicas(List<Integer> newReplicas, List<Integer> newIsr) {
+      return new PartitionRecord(
+          topicId, partition, newReplicas, newIsr, leader, leaderEpoch, partitionEpoch + 1);
+    }
+  }
+
+  /**
+   * A partition's reassignment (AlterPartitionReassignments) in progress: the replicas being added
+   * and those to remove once the added ones are in the ISR; both empty: none in progress (it
+   * completed or was cancelled). While it runs the partition's replicas are the target replicas
+   * followed by the ones being removed.
+   */
+  record ReassignmentRecord(
+      UUID topicId, int partition, List<Integer> adding, List<Integer> removing)
+      implements MetadataRecord {
+    public ReassignmentRecord {
+      Objects.requireNonNull(topicId, "topicId");
+      adding = List.copyOf(adding);
+      removing = List.copyOf(removing);
+    }
+
+    /** Whether this record ends the partition's reassignment. */
+    public boolean none() {
+      return adding.isEmpty() && removing.isEmpty();
+    }
   }
 
   /** A topic and all its partitions were deleted. */

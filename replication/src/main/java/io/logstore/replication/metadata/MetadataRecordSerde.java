@@ -4,6 +4,7 @@ import io.logstore.replication.ReplicationError;
 import io.logstore.replication.metadata.MetadataImage.TopicImage;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.MetadataRecord.ReassignmentRecord;
 import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicConfigRecord;
 import io.logstore.replication.metadata.MetadataRecord.TopicRecord;
@@ -56,6 +57,8 @@ import java.util.zip.CRC32C;
  *   <tr><td>4 RemoveTopicRecord</td><td>topicId uuid</td></tr>
  *   <tr><td>5 TopicConfigRecord</td><td>topicName string, key string, value string (null =
  *       removed)</td></tr>
+ *   <tr><td>6 ReassignmentRecord</td><td>topicId uuid, partition int32, adding int32[], removing
+ *       int32[] (both empty: none in progress)</td></tr>
  *   <tr><td>command payload</td><td>type int8, then: 1 RegisterBroker (brokerId int32,
  *       brokerEpoch int64, host string, port int32); 2 FenceBroker and 3 ControlledShutdown
  *       (brokerId int32, brokerEpoch int64); 4 AlterPartition (brokerId int32, topicId uuid,
@@ -67,13 +70,16 @@ import java.util.zip.CRC32C;
  *       (topicId uuid, newCount int32, then only when replicas were assigned: count int32, then
  *       count int32[]); 9 AlterTopicConfigs (topicName string, count int32, then
  *       count (key string, value string)); 10 ElectUncleanLeader (topicId uuid, partition int32);
- *       11 BalanceLeaders (no body)</td></tr>
+ *       11 BalanceLeaders (no body); 12 AlterReassignment (topicId uuid, partition int32, target
+ *       int32[], empty = cancel)</td></tr>
  *   <tr><td>outcome payload</td><td>error string (a ReplicationError name), hasState int8, the
  *       PartitionRecord body if hasState is 1, count int32, then count records</td></tr>
  *   <tr><td>image payload</td><td>offset int64; brokers: map of BrokerRecord bodies; topics: map of
  *       (name string, topicId uuid, partitions: map of PartitionRecord bodies, configs: map of (key
  *       string, value string)); topicIdsByName: map of (name string, topicId uuid);
- *       configsByTopicName: map of (name string, map of (key string, value string))</td></tr>
+ *       configsByTopicName: map of (name string, map of (key string, value string)); then, only
+ *       when some are in progress, reassignments: count int32, then count ReassignmentRecord
+ *       bodies</td></tr>
  * </table>
  *
  * <p>Decoding checks the header first (magic, version, length, CRC, kind), then parses the payload
@@ -101,12 +107,14 @@ public final class MetadataRecordSerde {
   private static final byte COMMAND_ALTER_TOPIC_CONFIGS = 9;
   private static final byte COMMAND_ELECT_UNCLEAN = 10;
   private static final byte COMMAND_BALANCE_LEADERS = 11;
+  private static final byte COMMAND_ALTER_REASSIGNMENT = 12;
 
   private static final byte TYPE_BROKER = 1;
   private static final byte TYPE_TOPIC = 2;
   private static final byte TYPE_PARTITION = 3;
   private static final byte TYPE_REMOVE_TOPIC = 4;
   private static final byte TYPE_TOPIC_CONFIG = 5;
+  private static final byte TYPE_REASSIGNMENT = 6;
 
   private MetadataRecordSerde() {}
 
@@ -202,6 +210,11 @@ public final class MetadataRecordSerde {
       w.int32(c.partition());
     } else if (command instanceof ControllerCommand.BalanceLeaders) {
       w.int8(COMMAND_BALANCE_LEADERS);
+    } else if (command instanceof ControllerCommand.AlterReassignment c) {
+      w.int8(COMMAND_ALTER_REASSIGNMENT);
+      w.uuid(c.topicId());
+      w.int32(c.partition());
+      w.int32List(c.targetReplicas());
     } else {
       throw new IllegalStateException("unknown command " + command.getClass());
     }
@@ -263,6 +276,9 @@ public final class MetadataRecordSerde {
           break;
         case COMMAND_BALANCE_LEADERS:
           command = new ControllerCommand.BalanceLeaders();
+          break;
+        case COMMAND_ALTER_REASSIGNMENT:
+          command = new ControllerCommand.AlterReassignment(r.uuid(), r.int32(), r.int32List());
           break;
         default:
           throw new IllegalArgumentException("unknown command type " + type);
@@ -340,6 +356,17 @@ public final class MetadataRecordSerde {
       w.string(e.getKey());
       writeStringMap(w, e.getValue());
     }
+    List<ReassignmentRecord> running = new ArrayList<>();
+    for (TopicImage t : image.topicsById().values()) {
+      running.addAll(t.reassignments().values());
+    }
+    if (!running.isEmpty()) {
+      // Optional trailing section: an image without reassignments keeps the earlier layout.
+      w.int32(running.size());
+      for (ReassignmentRecord r : running) {
+        writeReassignment(w, r);
+      }
+    }
     return w.finish();
   }
 
@@ -376,6 +403,20 @@ public final class MetadataRecordSerde {
       Map<String, Map<String, String>> configs = new HashMap<>();
       for (int i = r.count(); i > 0; i--) {
         configs.put(r.string(), readStringMap(r));
+      }
+      if (r.hasRemaining()) {
+        for (int i = r.count(); i > 0; i--) {
+          ReassignmentRecord running = readReassignment(r);
+          TopicImage t = topics.get(running.topicId());
+          if (t == null) {
+            throw new IllegalArgumentException("reassignment of unknown topic " + running);
+          }
+          Map<Integer, ReassignmentRecord> byPartition = new HashMap<>(t.reassignments());
+          byPartition.put(running.partition(), running);
+          topics.put(
+              t.topicId(),
+              new TopicImage(t.name(), t.topicId(), t.partitions(), t.configs(), byPartition));
+        }
       }
       r.requireEnd();
       return MetadataImage.restore(offset, brokers, topics, idsByName, configs);
@@ -439,6 +480,9 @@ public final class MetadataRecordSerde {
       w.string(r.topicName());
       w.string(r.key());
       w.string(r.value());
+    } else if (record instanceof ReassignmentRecord r) {
+      w.int8(TYPE_REASSIGNMENT);
+      writeReassignment(w, r);
     } else {
       throw new IllegalStateException("unknown record type " + record.getClass());
     }
@@ -457,6 +501,8 @@ public final class MetadataRecordSerde {
         return new RemoveTopicRecord(r.uuid());
       case TYPE_TOPIC_CONFIG:
         return new TopicConfigRecord(r.string(), r.string(), r.string());
+      case TYPE_REASSIGNMENT:
+        return readReassignment(r);
       default:
         throw new IllegalArgumentException("unknown record type " + type);
     }
@@ -487,6 +533,17 @@ public final class MetadataRecordSerde {
   private static PartitionRecord readPartition(Reader r) {
     return new PartitionRecord(
         r.uuid(), r.int32(), r.int32List(), r.int32List(), r.int32(), r.int32(), r.int32());
+  }
+
+  private static void writeReassignment(Writer w, ReassignmentRecord r) {
+    w.uuid(r.topicId());
+    w.int32(r.partition());
+    w.int32List(r.adding());
+    w.int32List(r.removing());
+  }
+
+  private static ReassignmentRecord readReassignment(Reader r) {
+    return new ReassignmentRecord(r.uuid(), r.int32(), r.int32List(), r.int32List());
   }
 
   private static void writeStringMap(Writer w, Map<String, String> map) {
@@ -683,6 +740,10 @@ public final class MetadataRecordSerde {
       byte[] bytes = new byte[length];
       buf.get(bytes);
       return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    boolean hasRemaining() {
+      return buf.hasRemaining();
     }
 
     /** Optional trailing assignments: empty when the payload ends here. */

@@ -429,4 +429,97 @@ class ControllerLogicTest {
           .isEqualTo(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
     }
   }
+
+  @Test
+  void aReassignmentAddsTheTargetReplicasThenDropsTheOthersOnceTheyAreInSync() {
+    // Given partition 0 on 1, 2, 3 led by 1 (and a fourth broker)
+    threeBrokersAndATopic(1);
+    commit(logic.registerBroker(image, 4, 104, "h", 4));
+
+    // When it is reassigned to 4, 2
+    CommandOutcome started =
+        logic.execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of(4, 2)));
+    commit(started.records());
+
+    // Then the replicas are the target then the others, 4 is being added, 1 and 3 removed
+    assertThat(started.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(partition(0).replicas()).containsExactly(4, 2, 1, 3);
+    assertThat(partition(0).leader()).isEqualTo(1);
+    var running = image.reassignment(TOPIC, 0).orElseThrow();
+    assertThat(running.adding()).containsExactly(4);
+    assertThat(running.removing()).containsExactly(1, 3);
+
+    // When the leader adds 4 to the ISR
+    PartitionRecord p = partition(0);
+    AlterPartitionResult joined =
+        logic.alterPartition(
+            image, 1, TOPIC, 0, p.leaderEpoch(), p.partitionEpoch(), List.of(1, 2, 3, 4));
+    commit(joined.records());
+
+    // Then the move completes: replicas 4, 2, ISR within them, 4 leads at a new epoch
+    assertThat(partition(0).replicas()).containsExactly(4, 2);
+    assertThat(partition(0).isr()).containsExactlyInAnyOrder(2, 4);
+    assertThat(partition(0).leader()).isEqualTo(4);
+    assertThat(partition(0).leaderEpoch()).isEqualTo(p.leaderEpoch() + 1);
+    assertThat(image.reassignment(TOPIC, 0)).isEmpty();
+    assertThat(joined.state()).isEqualTo(partition(0));
+  }
+
+  @Test
+  void aReassignmentCanBeCancelledAndAnswersLikeKafka() {
+    // Given partition 0 on 1, 2, 3 being moved to 1, 2, 9 where 9 is registered but fenced
+    threeBrokersAndATopic(1);
+    commit(logic.registerBroker(image, 9, 109, "h", 9));
+    commit(logic.fenceBroker(image, 9));
+    commit(
+        logic
+            .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of(1, 2, 9)))
+            .records());
+    assertThat(partition(0).replicas()).containsExactly(1, 2, 9, 3);
+
+    // When it is cancelled
+    CommandOutcome cancelled =
+        logic.execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of()));
+    commit(cancelled.records());
+
+    // Then the original replicas are back and nothing runs; another cancel finds nothing
+    assertThat(cancelled.error()).isEqualTo(ReplicationError.NONE);
+    assertThat(partition(0).replicas()).containsExactly(1, 2, 3);
+    assertThat(image.reassignment(TOPIC, 0)).isEmpty();
+    assertThat(
+            logic
+                .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of()))
+                .error())
+        .isEqualTo(ReplicationError.NO_REASSIGNMENT_IN_PROGRESS);
+
+    // And unknown brokers, duplicates and unknown partitions are refused; the same replicas are
+    // a no-op; a smaller target within the ISR completes at once
+    assertThat(
+            logic
+                .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of(1, 7)))
+                .error())
+        .isEqualTo(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
+    assertThat(
+            logic
+                .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of(1, 1)))
+                .error())
+        .isEqualTo(ReplicationError.INVALID_REPLICA_ASSIGNMENT);
+    assertThat(
+            logic
+                .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 5, List.of(1)))
+                .error())
+        .isEqualTo(ReplicationError.UNKNOWN_TOPIC_OR_PARTITION);
+    assertThat(
+            logic
+                .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of(1, 2, 3)))
+                .records())
+        .isEmpty();
+    commit(
+        logic
+            .execute(image, new ControllerCommand.AlterReassignment(TOPIC, 0, List.of(2, 3)))
+            .records());
+    assertThat(partition(0).replicas()).containsExactly(2, 3);
+    assertThat(partition(0).leader()).isEqualTo(2);
+    assertThat(image.reassignment(TOPIC, 0)).isEmpty();
+  }
 }

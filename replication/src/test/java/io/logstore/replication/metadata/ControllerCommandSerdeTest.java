@@ -33,7 +33,9 @@ class ControllerCommandSerdeTest {
           new ControllerCommand.DeleteTopic(ID),
           new ControllerCommand.ElectPreferredLeader(ID, 7),
           new ControllerCommand.ElectUncleanLeader(ID, 8),
-          new ControllerCommand.BalanceLeaders());
+          new ControllerCommand.BalanceLeaders(),
+          new ControllerCommand.AlterReassignment(ID, 3, List.of(4, 5)),
+          new ControllerCommand.AlterReassignment(ID, 3, List.of()));
 
   @Test
   void everyCommandRoundTripsAndIsRecognisedAsACommand() throws Exception {

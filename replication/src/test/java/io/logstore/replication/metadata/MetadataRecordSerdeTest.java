@@ -213,7 +213,7 @@ class MetadataRecordSerdeTest {
     }
 
     MetadataRecord record() {
-      switch (random.nextInt(5)) {
+      switch (random.nextInt(6)) {
         case 0:
           return new BrokerRecord(
               random.nextInt(5),
@@ -236,6 +236,9 @@ class MetadataRecordSerdeTest {
               random.nextInt(100));
         case 3:
           return new RemoveTopicRecord(topicId());
+        case 4:
+          return new MetadataRecord.ReassignmentRecord(
+              topicId(), random.nextInt(4), ints(), random.nextInt(3) == 0 ? List.of() : ints());
         default:
           return new TopicConfigRecord(
               topicName(), "k" + random.nextInt(3), random.nextInt(4) == 0 ? null : string());

@@ -167,4 +167,26 @@ class PartitionLeaderTest {
     leader.onFollowerLogStart(7, 0);
     assertThat(leader.lowWatermark()).isEqualTo(6);
   }
+
+  @Test
+  void aReplicaAddedByAReassignmentIsAFollowerAndARemovedOneIsNot() {
+    // Given leader 1 of replicas 1, 2, 3 with 4 records
+    PartitionLeader leader = leader(List.of(1, 2, 3));
+    for (int i = 0; i < 4; i++) {
+      log.appendAsLeader(4, i);
+    }
+    log.sync();
+    assertThat(leader.onFollowerFetch(4, 4, 0, -1, 1)).isInstanceOf(FetchValidation.Error.class);
+
+    // When a reassignment makes the replicas 1, 2, 4 at the same leader epoch
+    leader.onPartitionState(
+        new PartitionRecord(TOPIC, 0, List.of(1, 2, 4), List.of(1, 2), 1, 4, 10));
+
+    // Then 4 may fetch and joins the ISR once caught up; 3 is refused
+    leader.onFollowerFetch(2, 4, 4, 4, 2);
+    assertThat(accept(leader.onFollowerFetch(4, 4, 0, -1, 3)).proposedIsr()).isNull();
+    assertThat(accept(leader.onFollowerFetch(4, 4, 4, 4, 4)).proposedIsr())
+        .containsExactly(1, 2, 4);
+    assertThat(leader.onFollowerFetch(3, 4, 4, 4, 5)).isInstanceOf(FetchValidation.Error.class);
+  }
 }
