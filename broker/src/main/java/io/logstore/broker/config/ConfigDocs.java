@@ -63,8 +63,10 @@ public final class ConfigDocs {
         .append(" `controller.quorum.voters`, a metadata-quorum voter),")
         .append(" transactions (`transaction.*`), quotas, tiered storage (`remote.*`),")
         .append(" `preallocate`, `segment.jitter.ms`, `message.downconversion.enable`,")
-        .append(" `follower.replication.throttled.replicas` and")
-        .append(" `leader.replication.throttled.replicas`, `message.timestamp.before.max.ms` and")
+        .append(" replication throttles (`leader.replication.throttled.rate`,")
+        .append(" `follower.replication.throttled.rate`, `leader.replication.throttled.replicas`,")
+        .append(" `follower.replication.throttled.replicas`; deleting them succeeds, as")
+        .append(" `kafka-reassign-partitions --verify` does), `message.timestamp.before.max.ms` and")
         .append(" `message.timestamp.after.max.ms`, `create.topic.policy.class.name` and")
         .append(" `alter.config.policy.class.name` (so POLICY_VIOLATION is never returned).\n");
     return out.toString();
