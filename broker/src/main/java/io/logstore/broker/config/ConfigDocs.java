@@ -66,7 +66,8 @@ public final class ConfigDocs {
         .append(" replication throttles (`leader.replication.throttled.rate`,")
         .append(" `follower.replication.throttled.rate`, `leader.replication.throttled.replicas`,")
         .append(" `follower.replication.throttled.replicas`; deleting them succeeds, as")
-        .append(" `kafka-reassign-partitions --verify` does), `message.timestamp.before.max.ms` and")
+        .append(
+            " `kafka-reassign-partitions --verify` does), `message.timestamp.before.max.ms` and")
         .append(" `message.timestamp.after.max.ms`, `create.topic.policy.class.name` and")
         .append(" `alter.config.policy.class.name` (so POLICY_VIOLATION is never returned).\n");
     return out.toString();
