@@ -22,6 +22,7 @@ import io.logstore.broker.handler.DescribeClusterHandler;
 import io.logstore.broker.handler.DescribeConfigsHandler;
 import io.logstore.broker.handler.DescribeGroupsHandler;
 import io.logstore.broker.handler.DescribeLogDirsHandler;
+import io.logstore.broker.handler.DescribeQuorumHandler;
 import io.logstore.broker.handler.DescribeTopicPartitionsHandler;
 import io.logstore.broker.handler.ElectLeadersHandler;
 import io.logstore.broker.handler.FetchHandler;
@@ -50,9 +51,11 @@ import io.logstore.broker.topic.ConfigAdmin;
 import io.logstore.broker.topic.ConfigResolver;
 import io.logstore.broker.topic.DynamicBrokerConfigs;
 import io.logstore.broker.topic.TopicConfigStore;
+import io.logstore.replication.controller.ControllerService;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.QuorumStatus;
 import io.logstore.storage.LogDirLockedException;
 import io.logstore.storage.LogManager;
 import io.logstore.storage.LogManagerConfig;
@@ -251,6 +254,11 @@ public final class Broker implements AutoCloseable {
         .register(new DescribeGroupsHandler(groupCoordinator))
         .register(new DeleteGroupsHandler(groupCoordinator))
         .register(new OffsetDeleteHandler(groupCoordinator, topics));
+    if (cluster != null) {
+      registry.register(
+          OffLoopHandler.on(
+              adminExecutor, new DescribeQuorumHandler(cluster, config.controllerQuorumVoters())));
+    }
     InetSocketAddress listener = config.listenerAddress();
     InetSocketAddress advertised = config.advertisedAddress(listener.getPort());
     identity.set(
@@ -378,6 +386,14 @@ public final class Broker implements AutoCloseable {
         return node == null
             ? CompletableFuture.failedFuture(new IllegalStateException("cluster not started"))
             : node.quorum().execute(command);
+      }
+
+      @Override
+      public CompletableFuture<QuorumStatus> describeQuorum() {
+        ClusterNode node = clusterNode;
+        return node == null
+            ? CompletableFuture.failedFuture(new IllegalStateException("cluster not started"))
+            : ControllerService.describeQuorum(node.quorum());
       }
     };
   }

@@ -59,14 +59,16 @@ class ClusterReplicationTest {
   @Test
   void aReplicatedTopicSurvivesItsLeaderAndRefusesAcksAllBelowMinIsr() throws Exception {
     // Given three brokers and a topic with 3 replicas and min.insync.replicas=2
-    voters = TestBroker.freeVoters(3);
-    for (int id = 1; id <= 3; id++) {
-      start(id);
-    }
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+    try (Admin admin = startCluster(3)) {
+      // (and DescribeQuorum shows the metadata quorum: the controller leads, three voters)
+      var quorum = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+      assertThat(quorum.leaderId()).isEqualTo(admin.describeCluster().controller().get().id());
+      assertThat(quorum.voters())
+          .extracting(org.apache.kafka.clients.admin.QuorumInfo.ReplicaState::replicaId)
+          .containsExactly(1, 2, 3);
+      assertThat(quorum.highWatermark()).isPositive();
+      assertThat(quorum.voters()).allMatch(v -> v.logEndOffset() > 0);
+      assertThat(quorum.observers()).isEmpty();
       admin
           .createTopics(
               List.of(
@@ -243,15 +245,8 @@ class ClusterReplicationTest {
   void aConsumerGroupKeepsItsCommittedOffsetsWhenItsCoordinatorStops() throws Exception {
     // Given three brokers, a replicated topic with 100 records, and a group that consumed and
     // committed them
-    voters = TestBroker.freeVoters(3);
-    for (int id = 1; id <= 3; id++) {
-      start(id);
-    }
     List<String> first;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+    try (Admin admin = startCluster(3)) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 3))).all().get();
       first = produce(0, 100);
       assertThat(groupConsume("g1", first.size())).containsExactlyInAnyOrderElementsOf(first);
@@ -392,6 +387,19 @@ class ClusterReplicationTest {
     brokers.put(id, TestBroker.startNode(tmp.resolve("broker-" + id), id, voters, config));
   }
 
+  /** Starts brokers 1..{@code count} as one cluster; an Admin client once all are registered. */
+  private Admin startCluster(int count) throws Exception {
+    voters = TestBroker.freeVoters(count);
+    for (int id = 1; id <= count; id++) {
+      start(id);
+    }
+    Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()));
+    await()
+        .atMost(AWAIT)
+        .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(count));
+    return admin;
+  }
+
   private static TopicPartitionInfo describe(Admin admin, String topic, int partition)
       throws Exception {
     return admin
@@ -436,15 +444,8 @@ class ClusterReplicationTest {
   @Test
   void replicasAssignedByHandAreKeptAndChecked() throws Exception {
     // Given three brokers
-    voters = TestBroker.freeVoters(3);
-    for (int id = 1; id <= 3; id++) {
-      start(id);
-    }
     String topic = "assigned";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+    try (Admin admin = startCluster(3)) {
 
       // When a topic is created with partition 0 on brokers 3, 1 and partition 1 on 2, 3
       admin
@@ -526,16 +527,9 @@ class ClusterReplicationTest {
   @Test
   void aPartitionMovesToOtherBrokersByReassignmentAndAStuckOneCanBeCancelled() throws Exception {
     // Given three brokers and a partition on brokers 1, 2 with 50 acknowledged records
-    voters = TestBroker.freeVoters(3);
-    for (int id = 1; id <= 3; id++) {
-      start(id);
-    }
     String topic = "moving";
     TopicPartition tp = new TopicPartition(topic, 0);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+    try (Admin admin = startCluster(3)) {
       admin
           .createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
           .all()
@@ -630,14 +624,7 @@ class ClusterReplicationTest {
     // Given three brokers that check for leader imbalance every second, and a topic whose three
     // partitions each prefer another broker
     extraConfig.put(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "1");
-    voters = TestBroker.freeVoters(3);
-    for (int id = 1; id <= 3; id++) {
-      start(id);
-    }
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+    try (Admin admin = startCluster(3)) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 3))).all().get();
       await()
           .atMost(AWAIT)
@@ -681,16 +668,9 @@ class ClusterReplicationTest {
   void anOfflinePartitionComesBackByAnUncleanElectionOnDemandOrByTopicConfig() throws Exception {
     // Given five brokers (so that three may stop) and two topics on brokers 1, 2 and 3, each with
     // 10 records on all three and 5 more on broker 1 alone (2 and 3 stopped meanwhile)
-    voters = TestBroker.freeVoters(5);
-    for (int id = 1; id <= 5; id++) {
-      start(id);
-    }
     String onDemand = "unclean-on-demand";
     String byConfig = "unclean-by-config";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(5));
+    try (Admin admin = startCluster(5)) {
       admin
           .createTopics(List.of(new NewTopic(onDemand, 1, (short) 3)))
           .all()

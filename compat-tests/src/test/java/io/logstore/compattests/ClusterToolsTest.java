@@ -36,13 +36,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code kafka-reassign-partitions} (Kafka 4.3.1's ReassignPartitionsCommand) on three broker
- * processes, the same steps against an Apache Kafka cluster and a LogStore cluster: --execute moves
- * two partitions that hold records to other brokers, --verify reports the moves completed (and
- * clears the throttle configs, as it always does), the new replicas are in sync, and every record
- * is still read back.
+ * Kafka 4.3.1's cluster tools on three broker processes, the same steps against an Apache Kafka
+ * cluster and a LogStore cluster: {@code kafka-reassign-partitions} --execute moves two partitions
+ * that hold records to other brokers, --verify reports the moves completed (and clears the throttle
+ * configs, as it always does), the new replicas are in sync, and every record is still read back;
+ * {@code kafka-metadata-quorum describe --status / --replication} shows the leader and three
+ * voters.
  */
-class ReassignPartitionsToolTest {
+class ClusterToolsTest {
   private static final String MAIN = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
   private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(90);
   private static final String TOPIC = "reassign-tool";
@@ -120,7 +121,34 @@ class ReassignPartitionsToolTest {
               });
       assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
       assertThat(consume(cluster.bootstrapServers())).isEqualTo(RECORDS);
+
+      // And kafka-metadata-quorum describes the metadata quorum: a leader and three voters
+      ProcessResult status = quorumTool(cluster, "describe", "--status");
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      int leader = admin.describeCluster().controller().get().id();
+      assertThat(status.stdout()).contains("LeaderId:").contains("HighWatermark:");
+      assertThat(status.stdoutLines())
+          .filteredOn(line -> line.startsWith("CurrentVoters:"))
+          .singleElement()
+          .satisfies(
+              line ->
+                  assertThat(line)
+                      .contains("\"id\": 1")
+                      .contains("\"id\": 2")
+                      .contains("\"id\": 3"));
+      ProcessResult replication = quorumTool(cluster, "describe", "--replication");
+      assertThat(replication.exitCode()).as(replication.toString()).isZero();
+      assertThat(replication.stdoutLines())
+          .filteredOn(line -> line.matches("^\\d+\\s.*"))
+          .hasSize(3)
+          .anyMatch(line -> line.startsWith(leader + " ") && line.contains("Leader"));
     }
+  }
+
+  private static ProcessResult quorumTool(ClusterUnderTest cluster, String... args) {
+    List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.bootstrapServers()));
+    all.addAll(List.of(args));
+    return KafkaTools.run("org.apache.kafka.tools.MetadataQuorumCommand", TOOL_TIMEOUT, null, all);
   }
 
   private static ClusterUnderTest startCluster(String broker) {

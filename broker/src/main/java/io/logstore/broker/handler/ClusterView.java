@@ -6,6 +6,7 @@ import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.QuorumStatus;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +26,9 @@ public interface ClusterView {
 
   /** Commits {@code command}; completes with the controller's decision, applied on this node. */
   CompletableFuture<CommandOutcome> execute(ControllerCommand command);
+
+  /** The metadata quorum as its Raft leader sees it (DescribeQuorum). */
+  CompletableFuture<QuorumStatus> describeQuorum();
 
   /** The ACTIVE brokers, by id. */
   default List<BrokerRecord> activeBrokers() {

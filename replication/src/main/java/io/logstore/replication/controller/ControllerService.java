@@ -6,7 +6,10 @@ import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataQuorum;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.replication.metadata.QuorumStatus;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +46,14 @@ public final class ControllerService implements AutoCloseable {
 
   /** Heartbeat request: brokerId int32, brokerEpoch int64. Answer: state int8 (BrokerState). */
   private static final int HEARTBEAT_BYTES = Integer.BYTES + Long.BYTES;
+
+  /**
+   * Describe-quorum request: this one byte. Answer: leaderId int32, leaderEpoch int64,
+   * highWatermark int64, count int32, then count (nodeId int32, logEndOffset int64,
+   * lastFetchTimestampMs int64, lastCaughtUpTimestampMs int64); an empty answer when the node that
+   * got it no longer leads.
+   */
+  private static final byte DESCRIBE_QUORUM = 1;
 
   private final MetadataQuorum quorum;
   private final long sessionTimeoutMs;
@@ -107,7 +118,59 @@ public final class ControllerService implements AutoCloseable {
     return quorum.queryController(request).thenApply(answer -> BrokerState.values()[answer[0]]);
   }
 
+  /**
+   * The quorum as the current Raft leader sees it (DescribeQuorum), from any node; fails with
+   * {@link IllegalStateException} when the leader changed meanwhile.
+   */
+  public static CompletableFuture<QuorumStatus> describeQuorum(MetadataQuorum quorum) {
+    return quorum
+        .queryController(new byte[] {DESCRIBE_QUORUM})
+        .thenApply(
+            answer -> {
+              if (answer.length == 0) {
+                throw new IllegalStateException("the controller changed; ask again");
+              }
+              ByteBuffer buf = ByteBuffer.wrap(answer);
+              int leader = buf.getInt();
+              long epoch = buf.getLong();
+              long highWatermark = buf.getLong();
+              int count = buf.getInt();
+              if (count < 0 || count * 28L != buf.remaining()) {
+                throw new IllegalStateException("bad describe-quorum answer");
+              }
+              List<QuorumStatus.Voter> voters = new ArrayList<>();
+              for (int i = 0; i < count; i++) {
+                voters.add(
+                    new QuorumStatus.Voter(
+                        buf.getInt(), buf.getLong(), buf.getLong(), buf.getLong()));
+              }
+              return new QuorumStatus(leader, epoch, highWatermark, voters);
+            });
+  }
+
+  private byte[] describeQuorumAnswer() {
+    QuorumStatus status = quorum.leaderStatus(clockMs.getAsLong()).orElse(null);
+    if (status == null) {
+      return new byte[0];
+    }
+    ByteBuffer buf =
+        ByteBuffer.allocate(
+            Integer.BYTES + 2 * Long.BYTES + Integer.BYTES + 28 * status.voters().size());
+    buf.putInt(status.leaderId()).putLong(status.leaderEpoch()).putLong(status.highWatermark());
+    buf.putInt(status.voters().size());
+    for (QuorumStatus.Voter v : status.voters()) {
+      buf.putInt(v.nodeId())
+          .putLong(v.logEndOffset())
+          .putLong(v.lastFetchTimestampMs())
+          .putLong(v.lastCaughtUpTimestampMs());
+    }
+    return buf.array();
+  }
+
   private byte[] onQuery(byte[] request) {
+    if (request.length == 1 && request[0] == DESCRIBE_QUORUM) {
+      return describeQuorumAnswer();
+    }
     if (request.length != HEARTBEAT_BYTES) {
       throw new IllegalArgumentException("not a heartbeat: " + request.length + " bytes");
     }

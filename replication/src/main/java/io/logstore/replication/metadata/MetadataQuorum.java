@@ -1,6 +1,7 @@
 package io.logstore.replication.metadata;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -47,6 +48,9 @@ public interface MetadataQuorum extends AutoCloseable {
 
   /** Installs the handler that answers {@link #queryController} requests while this node leads. */
   void setControllerQueryHandler(Function<byte[], byte[]> handler);
+
+  /** The quorum as this node sees it while it is the Raft leader; empty otherwise. */
+  Optional<QuorumStatus> leaderStatus(long nowMs);
 
   /** The latest image applied on this node. */
   MetadataImage image();

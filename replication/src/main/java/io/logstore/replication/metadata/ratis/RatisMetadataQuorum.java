@@ -9,6 +9,7 @@ import io.logstore.replication.metadata.MetadataQuorum;
 import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.MetadataRecordSerde;
 import io.logstore.replication.metadata.NotControllerException;
+import io.logstore.replication.metadata.QuorumStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +32,8 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -217,6 +221,38 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     RaftPeerId leader = division.getInfo().getLeaderId();
     Integer id = leader == null ? null : nodeIdsByPeer.get(leader);
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+  }
+
+  @Override
+  public Optional<QuorumStatus> leaderStatus(long nowMs) {
+    DivisionInfo info = division.getInfo();
+    long[] matched = info.getFollowerMatchIndices();
+    RoleInfoProto role = info.getRoleInfoProto();
+    if (!info.isLeader() || matched == null || !role.hasLeaderInfo()) {
+      return Optional.empty();
+    }
+    // Ratis lists the followers' RPC info and match indexes in the same order; a membership
+    // change between the two calls cannot happen (the voters are fixed).
+    List<ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
+    long end = division.getRaftLog().getNextIndex();
+    List<QuorumStatus.Voter> voters = new ArrayList<>();
+    voters.add(new QuorumStatus.Voter(nodeId(), end, nowMs, nowMs));
+    for (int i = 0; i < Math.min(followers.size(), matched.length); i++) {
+      ServerRpcProto follower = followers.get(i);
+      Integer id = nodeIdsByPeer.get(RaftPeerId.valueOf(follower.getId().getId()));
+      if (id != null) {
+        long heard = nowMs - follower.getLastRpcElapsedTimeMs();
+        long logEnd = matched[i] + 1;
+        voters.add(new QuorumStatus.Voter(id, logEnd, heard, logEnd >= end ? heard : -1));
+      }
+    }
+    voters.sort((a, b) -> Integer.compare(a.nodeId(), b.nodeId()));
+    return Optional.of(
+        new QuorumStatus(
+            nodeId(),
+            info.getCurrentTerm(),
+            division.getRaftLog().getLastCommittedIndex() + 1,
+            voters));
   }
 
   @Override
