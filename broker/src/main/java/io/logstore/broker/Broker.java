@@ -265,11 +265,16 @@ public final class Broker implements AutoCloseable {
         new BrokerIdentity(
             meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
     server = new KafkaServer(config.networkThreads());
+    Dispatcher dispatcher = new Dispatcher(registry);
+    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    if (clustered) {
+      dispatcher.holdUntil(caughtUp);
+    }
     try {
       boundAddress =
           server.start(
               new InetSocketAddress(listener.getHostString(), listener.getPort()),
-              new Dispatcher(registry),
+              dispatcher,
               clock,
               config.socketRequestMaxBytes(),
               config.maxInflightRequestsPerConnection());
@@ -318,6 +323,7 @@ public final class Broker implements AutoCloseable {
               config.replicaFetchMaxBytes(),
               config.replicaSocketTimeoutMs());
       topics.setController(clusterNode.topicController(replicaManager, topics));
+      replicaManager.caughtUp().thenRun(() -> caughtUp.complete(null));
       GroupCoordinator groups = groupCoordinator;
       replicaManager.addRoleListener(
           changes -> {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -52,6 +53,7 @@ public final class ReplicaManager implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final AtomicReference<MetadataImage> latest = new AtomicReference<>();
   private final AtomicBoolean applyScheduled = new AtomicBoolean();
+  private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
   /** Fetchers by leader broker id; replica manager thread only. */
   private final Map<Integer, ReplicaFetcher> fetchers = new HashMap<>();
@@ -100,6 +102,11 @@ public final class ReplicaManager implements AutoCloseable {
     return applied;
   }
 
+  /** Completes once the first image holding this broker's current registration was applied. */
+  public CompletableFuture<Void> caughtUp() {
+    return caughtUp;
+  }
+
   private void onImage(MetadataImage image) {
     latest.set(image);
     if (applyScheduled.compareAndSet(false, true) && !closed) {
@@ -133,6 +140,10 @@ public final class ReplicaManager implements AutoCloseable {
       fetchers.values().removeIf(f -> f.isEmpty() && closeFetcher(f));
     } catch (Exception e) {
       LOG.error("cannot apply metadata image at offset {}", image.offset(), e);
+    }
+    if (!caughtUp.isDone()) {
+      LOG.info("metadata caught up at offset {}: serving requests", image.offset());
+      caughtUp.complete(null);
     }
   }
 

@@ -1,0 +1,120 @@
+package io.logstore.broker.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.logstore.wire.KafkaRequest;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DispatcherTest {
+  private final EventLoop eventLoop = new DefaultEventLoop();
+
+  @AfterEach
+  void stop() {
+    eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  /** Answers Metadata, noting the thread it ran on. */
+  private static final class MetadataStub implements ApiHandler<MetadataRequestData> {
+    volatile Thread ranOn;
+
+    @Override
+    public ApiKeys apiKey() {
+      return ApiKeys.METADATA;
+    }
+
+    @Override
+    public short minVersion() {
+      return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+      return 12;
+    }
+
+    @Override
+    public CompletionStage<ApiMessage> handle(RequestContext context, MetadataRequestData r) {
+      ranOn = Thread.currentThread();
+      return CompletableFuture.completedFuture(new MetadataResponseData());
+    }
+  }
+
+  private static final class ApiVersionsStub implements ApiHandler<ApiVersionsRequestData> {
+    @Override
+    public ApiKeys apiKey() {
+      return ApiKeys.API_VERSIONS;
+    }
+
+    @Override
+    public short minVersion() {
+      return 0;
+    }
+
+    @Override
+    public short maxVersion() {
+      return 4;
+    }
+
+    @Override
+    public CompletionStage<ApiMessage> handle(RequestContext context, ApiVersionsRequestData r) {
+      return CompletableFuture.completedFuture(new ApiVersionsResponseData());
+    }
+  }
+
+  private RequestContext context(ApiKeys key, short version) {
+    return new RequestContext(
+        new RequestHeader(key, version, "test", 1), "c1", "/127.0.0.1", eventLoop, 0L);
+  }
+
+  private static KafkaRequest request(ApiKeys key, short version, ApiMessage body) {
+    return new KafkaRequest(new RequestHeader(key, version, "test", 1), body, 0);
+  }
+
+  @Test
+  void aClusterMemberHoldsRequestsButApiVersionsUntilItsMetadataCaughtUp() throws Exception {
+    // Given a dispatcher held until the metadata catches up
+    MetadataStub metadata = new MetadataStub();
+    Dispatcher dispatcher =
+        new Dispatcher(new HandlerRegistry().register(new ApiVersionsStub()).register(metadata));
+    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    dispatcher.holdUntil(caughtUp);
+
+    // When a Metadata and an ApiVersions request arrive
+    CompletableFuture<ApiMessage> held =
+        dispatcher
+            .dispatch(
+                context(ApiKeys.METADATA, (short) 12),
+                request(ApiKeys.METADATA, (short) 12, new MetadataRequestData()))
+            .toCompletableFuture();
+    CompletableFuture<ApiMessage> versions =
+        dispatcher
+            .dispatch(
+                context(ApiKeys.API_VERSIONS, (short) 3),
+                request(ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData()))
+            .toCompletableFuture();
+
+    // Then ApiVersions is answered and Metadata waits
+    assertThat(versions).isCompleted();
+    Thread.sleep(100);
+    assertThat(held).isNotDone();
+    assertThat(metadata.ranOn).isNull();
+
+    // When the metadata catches up, Metadata is answered, on the connection's event loop
+    caughtUp.complete(null);
+    assertThat(held.get(5, TimeUnit.SECONDS)).isInstanceOf(MetadataResponseData.class);
+    assertThat(eventLoop.inEventLoop(metadata.ranOn)).isTrue();
+  }
+}
