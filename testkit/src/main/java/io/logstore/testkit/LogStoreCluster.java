@@ -30,6 +30,40 @@ public final class LogStoreCluster implements ClusterUnderTest {
    * broker.session.timeout.ms}) go to every node.
    */
   public static LogStoreCluster start(int nodes, Map<String, String> overrides) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(nodes, overrides);
+      } catch (RuntimeException e) {
+        // The Raft ports are probed free, then bound by the child: another process (any outgoing
+        // connection takes an ephemeral port) can take one in between. Try other ports.
+        if (attempt >= START_ATTEMPTS || !portTaken(e)) {
+          throw e;
+        }
+        LOG.warn("a Raft port was taken before the cluster bound it; starting again", e);
+      }
+    }
+  }
+
+  private static final int START_ATTEMPTS = 3;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LogStoreCluster.class);
+
+  private static boolean portTaken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (message.contains("failed to bind") || message.contains("address already in use")) {
+        return true;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (portTaken(suppressed)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static LogStoreCluster startOnce(int nodes, Map<String, String> overrides) {
     StringJoiner voters = new StringJoiner(",");
     for (int id = 1; id <= nodes; id++) {
       voters.add(id + "@127.0.0.1:" + LogStoreBroker.freePort());
