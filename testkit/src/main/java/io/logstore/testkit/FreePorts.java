@@ -18,4 +18,24 @@ final class FreePorts {
       throw new UncheckedIOException("no free loopback port", e);
     }
   }
+
+  /**
+   * Whether {@code e} (or a cause or suppressed failure) reports a port that could not be bound: a
+   * probed port was taken before the child bound it (any outgoing connection takes an ephemeral
+   * port), so starting again on other ports is the remedy.
+   */
+  static boolean taken(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (message.contains("failed to bind") || message.contains("address already in use")) {
+        return true;
+      }
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (taken(suppressed)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 }

@@ -54,6 +54,20 @@ public final class KafkaReferenceCluster implements ClusterUnderTest {
    */
   public static KafkaReferenceCluster start(
       int count, Map<String, String> extraProperties, String maxHeap) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(count, extraProperties, maxHeap);
+      } catch (RuntimeException e) {
+        if (attempt >= 3 || !FreePorts.taken(e)) {
+          throw e;
+        }
+        LOG.warn("a probed port was taken before the cluster bound it; starting again", e);
+      }
+    }
+  }
+
+  private static KafkaReferenceCluster startOnce(
+      int count, Map<String, String> extraProperties, String maxHeap) {
     List<String> jvmArgs = List.of("-Xmx" + maxHeap, "-Djava.awt.headless=true");
     String clusterId = Uuid.randomUuid().toString();
     Map<Integer, Node> nodes = new TreeMap<>();

@@ -36,7 +36,7 @@ public final class LogStoreCluster implements ClusterUnderTest {
       } catch (RuntimeException e) {
         // The Raft ports are probed free, then bound by the child: another process (any outgoing
         // connection takes an ephemeral port) can take one in between. Try other ports.
-        if (attempt >= START_ATTEMPTS || !portTaken(e)) {
+        if (attempt >= START_ATTEMPTS || !FreePorts.taken(e)) {
           throw e;
         }
         LOG.warn("a Raft port was taken before the cluster bound it; starting again", e);
@@ -47,21 +47,6 @@ public final class LogStoreCluster implements ClusterUnderTest {
   private static final int START_ATTEMPTS = 3;
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(LogStoreCluster.class);
-
-  private static boolean portTaken(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (message.contains("failed to bind") || message.contains("address already in use")) {
-        return true;
-      }
-      for (Throwable suppressed : t.getSuppressed()) {
-        if (portTaken(suppressed)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
   private static LogStoreCluster startOnce(int nodes, Map<String, String> overrides) {
     StringJoiner voters = new StringJoiner(",");
