@@ -77,17 +77,15 @@ class ClusterReplicationTest {
           .get();
 
       // Then Metadata shows a leader, three replicas and an ISR of three for each partition
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                TopicDescription d = describe(admin);
-                for (TopicPartitionInfo p : d.partitions()) {
-                  assertThat(p.leader()).isNotNull();
-                  assertThat(p.replicas()).extracting(Node::id).hasSize(3);
-                  assertThat(p.isr()).extracting(Node::id).hasSize(3);
-                }
-              });
+      eventually(
+          () -> {
+            TopicDescription d = describe(admin);
+            for (TopicPartitionInfo p : d.partitions()) {
+              assertThat(p.leader()).isNotNull();
+              assertThat(p.replicas()).extracting(Node::id).hasSize(3);
+              assertThat(p.isr()).extracting(Node::id).hasSize(3);
+            }
+          });
       assertThat(
               admin
                   .describeConfigs(
@@ -120,15 +118,13 @@ class ClusterReplicationTest {
       brokers.remove(leader).close();
 
       // Then another replica leads with the surviving ISR, and acks=all still works
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                TopicPartitionInfo p0 = describe(admin).partitions().get(0);
-                assertThat(p0.leader()).isNotNull();
-                assertThat(p0.leader().id()).isNotEqualTo(leader);
-                assertThat(p0.isr()).extracting(Node::id).doesNotContain(leader);
-              });
+      eventually(
+          () -> {
+            TopicPartitionInfo p0 = describe(admin).partitions().get(0);
+            assertThat(p0.leader()).isNotNull();
+            assertThat(p0.leader().id()).isNotEqualTo(leader);
+            assertThat(p0.isr()).extracting(Node::id).doesNotContain(leader);
+          });
       acked.addAll(produce(200, 100));
 
       // and a consumer reads every acknowledged record exactly once
@@ -137,14 +133,12 @@ class ClusterReplicationTest {
       // When a second broker stops, the ISR falls below min.insync.replicas
       int second = brokers.keySet().stream().filter(id -> id != leader).findFirst().orElseThrow();
       brokers.remove(second).close();
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                for (TopicPartitionInfo p : describe(admin).partitions()) {
-                  assertThat(p.isr()).hasSize(1);
-                }
-              });
+      eventually(
+          () -> {
+            for (TopicPartitionInfo p : describe(admin).partitions()) {
+              assertThat(p.isr()).hasSize(1);
+            }
+          });
 
       // Then acks=all is refused with NOT_ENOUGH_REPLICAS
       try (KafkaProducer<String, String> producer = producer(Map.of("retries", "0"))) {
@@ -158,39 +152,32 @@ class ClusterReplicationTest {
       // When both come back, they catch up and rejoin the ISR, and nothing acknowledged is lost
       start(leader);
       start(second);
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                for (TopicPartitionInfo p : describe(admin).partitions()) {
-                  assertThat(p.isr()).hasSize(3);
-                }
-              });
+      eventually(
+          () -> {
+            for (TopicPartitionInfo p : describe(admin).partitions()) {
+              assertThat(p.isr()).hasSize(3);
+            }
+          });
       for (TestBroker b : brokers.values()) {
-        await()
-            .atMost(AWAIT)
-            .untilAsserted(
-                () -> {
-                  long total = 0;
-                  for (int p = 0; p < 2; p++) {
-                    total +=
-                        b.broker().topics().partition(TOPIC, p).orElseThrow().log().logEndOffset();
-                  }
-                  assertThat(total).isEqualTo(acked.size());
-                });
+        eventually(
+            () -> {
+              long total = 0;
+              for (int p = 0; p < 2; p++) {
+                total += b.broker().topics().partition(TOPIC, p).orElseThrow().log().logEndOffset();
+              }
+              assertThat(total).isEqualTo(acked.size());
+            });
       }
       assertThat(consumeAll(acked.size())).containsExactlyInAnyOrderElementsOf(acked);
 
       // When preferred leaders are elected (ElectLeaders), each partition's first replica leads
       admin.electLeaders(org.apache.kafka.common.ElectionType.PREFERRED, null).partitions().get();
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                for (TopicPartitionInfo p : describe(admin).partitions()) {
-                  assertThat(p.leader().id()).isEqualTo(p.replicas().get(0).id());
-                }
-              });
+      eventually(
+          () -> {
+            for (TopicPartitionInfo p : describe(admin).partitions()) {
+              assertThat(p.leader().id()).isEqualTo(p.replicas().get(0).id());
+            }
+          });
       var again =
           admin
               .electLeaders(
@@ -217,13 +204,11 @@ class ClusterReplicationTest {
           .all()
           .get();
       for (TestBroker b : brokers.values()) {
-        await()
-            .atMost(AWAIT)
-            .untilAsserted(
-                () ->
-                    assertThat(b.broker().topics().overrides(TOPIC))
-                        .containsEntry("retention.ms", "86400000")
-                        .containsEntry("min.insync.replicas", "2"));
+        eventually(
+            () ->
+                assertThat(b.broker().topics().overrides(TOPIC))
+                    .containsEntry("retention.ms", "86400000")
+                    .containsEntry("min.insync.replicas", "2"));
       }
       PartitionRecord state =
           brokers
@@ -387,6 +372,11 @@ class ClusterReplicationTest {
     brokers.put(id, TestBroker.startNode(tmp.resolve("broker-" + id), id, voters, config));
   }
 
+  /** Retries {@code assertion} until it passes, for at most {@link #AWAIT}. */
+  private static void eventually(org.awaitility.core.ThrowingRunnable assertion) {
+    await().atMost(AWAIT).untilAsserted(assertion);
+  }
+
   /** Starts brokers 1..{@code count} as one cluster; an Admin client once all are registered. */
   private Admin startCluster(int count) throws Exception {
     voters = TestBroker.freeVoters(count);
@@ -394,9 +384,7 @@ class ClusterReplicationTest {
       start(id);
     }
     Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()));
-    await()
-        .atMost(AWAIT)
-        .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(count));
+    eventually(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(count));
     return admin;
   }
 
@@ -454,18 +442,16 @@ class ClusterReplicationTest {
           .get(30, TimeUnit.SECONDS);
 
       // Then those are the replicas, the first leads, all are in sync, and only they hold a log
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                TopicPartitionInfo p0 = describe(admin, topic, 0);
-                TopicPartitionInfo p1 = describe(admin, topic, 1);
-                assertThat(p0.replicas()).extracting(Node::id).containsExactly(3, 1);
-                assertThat(p0.leader().id()).isEqualTo(3);
-                assertThat(p0.isr()).extracting(Node::id).containsExactlyInAnyOrder(3, 1);
-                assertThat(p1.replicas()).extracting(Node::id).containsExactly(2, 3);
-                assertThat(p1.leader().id()).isEqualTo(2);
-              });
+      eventually(
+          () -> {
+            TopicPartitionInfo p0 = describe(admin, topic, 0);
+            TopicPartitionInfo p1 = describe(admin, topic, 1);
+            assertThat(p0.replicas()).extracting(Node::id).containsExactly(3, 1);
+            assertThat(p0.leader().id()).isEqualTo(3);
+            assertThat(p0.isr()).extracting(Node::id).containsExactlyInAnyOrder(3, 1);
+            assertThat(p1.replicas()).extracting(Node::id).containsExactly(2, 3);
+            assertThat(p1.leader().id()).isEqualTo(2);
+          });
       produceTo(topic, 5, "all");
       assertThat(logEnd(3, topic)).isEqualTo(5);
       assertThat(logEnd(1, topic)).isEqualTo(5);
@@ -482,13 +468,11 @@ class ClusterReplicationTest {
           .get(30, TimeUnit.SECONDS);
 
       // Then the new partition has them
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () ->
-                  assertThat(describe(admin, topic, 2).replicas())
-                      .extracting(Node::id)
-                      .containsExactly(1, 2));
+      eventually(
+          () ->
+              assertThat(describe(admin, topic, 2).replicas())
+                  .extracting(Node::id)
+                  .containsExactly(1, 2));
 
       // And assignments with another replica count or an unknown broker are refused as in Kafka
       ExecutionException mismatch =
@@ -534,9 +518,7 @@ class ClusterReplicationTest {
           .createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2)))))
           .all()
           .get(30, TimeUnit.SECONDS);
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(describe(admin, topic, 0).isr()).hasSize(2));
+      eventually(() -> assertThat(describe(admin, topic, 0).isr()).hasSize(2));
       produceTo(topic, 50, "all");
 
       // When it is reassigned to brokers 2, 3
@@ -550,17 +532,15 @@ class ClusterReplicationTest {
           .get(30, TimeUnit.SECONDS);
 
       // Then broker 3 copies the log, the move completes, 2 leads, and broker 1 holds nothing
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
-                TopicPartitionInfo p = describe(admin, topic, 0);
-                assertThat(p.replicas()).extracting(Node::id).containsExactly(2, 3);
-                assertThat(p.isr()).extracting(Node::id).containsExactlyInAnyOrder(2, 3);
-                assertThat(p.leader().id()).isEqualTo(2);
-                assertThat(brokers.get(1).broker().topics().partition(topic, 0)).isEmpty();
-              });
+      eventually(
+          () -> {
+            assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+            TopicPartitionInfo p = describe(admin, topic, 0);
+            assertThat(p.replicas()).extracting(Node::id).containsExactly(2, 3);
+            assertThat(p.isr()).extracting(Node::id).containsExactlyInAnyOrder(2, 3);
+            assertThat(p.leader().id()).isEqualTo(2);
+            assertThat(brokers.get(1).broker().topics().partition(topic, 0)).isEmpty();
+          });
       assertThat(logEnd(3, topic)).isEqualTo(50);
       produceTo(topic, 10, "all");
       assertThat(logEnd(3, topic)).isEqualTo(60);
@@ -626,41 +606,35 @@ class ClusterReplicationTest {
     extraConfig.put(BrokerConfig.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, "1");
     try (Admin admin = startCluster(3)) {
       admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 3))).all().get();
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                for (TopicPartitionInfo p : describe(admin).partitions()) {
-                  assertThat(p.leader()).isEqualTo(p.replicas().get(0));
-                  assertThat(p.isr()).hasSize(3);
-                }
-              });
+      eventually(
+          () -> {
+            for (TopicPartitionInfo p : describe(admin).partitions()) {
+              assertThat(p.leader()).isEqualTo(p.replicas().get(0));
+              assertThat(p.isr()).hasSize(3);
+            }
+          });
       int preferred = describe(admin, TOPIC, 0).leader().id();
 
       // When partition 0's preferred leader stops, another replica leads
       brokers.remove(preferred).close();
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                TopicPartitionInfo p0 = describe(admin, TOPIC, 0);
-                assertThat(p0.leader()).isNotNull();
-                assertThat(p0.leader().id()).isNotEqualTo(preferred);
-              });
+      eventually(
+          () -> {
+            TopicPartitionInfo p0 = describe(admin, TOPIC, 0);
+            assertThat(p0.leader()).isNotNull();
+            assertThat(p0.leader().id()).isNotEqualTo(preferred);
+          });
 
       // When it comes back
       start(preferred);
 
       // Then, without any ElectLeaders call, it catches up, rejoins the ISR and leads again
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                for (TopicPartitionInfo p : describe(admin).partitions()) {
-                  assertThat(p.isr()).hasSize(3);
-                  assertThat(p.leader()).isEqualTo(p.replicas().get(0));
-                }
-              });
+      eventually(
+          () -> {
+            for (TopicPartitionInfo p : describe(admin).partitions()) {
+              assertThat(p.isr()).hasSize(3);
+              assertThat(p.leader()).isEqualTo(p.replicas().get(0));
+            }
+          });
     }
   }
 
@@ -680,25 +654,21 @@ class ClusterReplicationTest {
           .all()
           .get(30, TimeUnit.SECONDS);
       for (String topic : List.of(onDemand, byConfig)) {
-        await()
-            .atMost(AWAIT)
-            .untilAsserted(
-                () -> {
-                  TopicPartitionInfo p = describe(admin, topic, 0);
-                  assertThat(p.replicas()).extracting(Node::id).containsExactly(1, 2, 3);
-                  assertThat(p.isr()).hasSize(3);
-                });
+        eventually(
+            () -> {
+              TopicPartitionInfo p = describe(admin, topic, 0);
+              assertThat(p.replicas()).extracting(Node::id).containsExactly(1, 2, 3);
+              assertThat(p.isr()).hasSize(3);
+            });
         produceTo(topic, 10, "all");
       }
       brokers.remove(2).close();
       brokers.remove(3).close();
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(
-              () -> {
-                assertThat(imageOf(4, onDemand, 0).isr()).containsExactly(1);
-                assertThat(imageOf(4, byConfig, 0).isr()).containsExactly(1);
-              });
+      eventually(
+          () -> {
+            assertThat(imageOf(4, onDemand, 0).isr()).containsExactly(1);
+            assertThat(imageOf(4, byConfig, 0).isr()).containsExactly(1);
+          });
       produceTo(onDemand, 5, "all");
       produceTo(byConfig, 5, "all");
     }
@@ -707,9 +677,7 @@ class ClusterReplicationTest {
     brokers.remove(1).close();
     start(2);
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
-      await()
-          .atMost(AWAIT)
-          .untilAsserted(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
+      eventually(() -> assertThat(admin.describeCluster().nodes().get()).hasSize(3));
 
       // Then both partitions stay offline (unclean.leader.election.enable is false)
       assertThat(imageOf(4, onDemand, 0).leader()).isEqualTo(-1);
@@ -740,15 +708,13 @@ class ClusterReplicationTest {
       // Then broker 2 leads both, alone in the ISR, with the 10 records it had (the 5 that only
       // broker 1 held are what an unclean election gives up), and takes new records
       for (String topic : List.of(onDemand, byConfig)) {
-        await()
-            .atMost(AWAIT)
-            .untilAsserted(
-                () -> {
-                  TopicPartitionInfo p = describe(admin, topic, 0);
-                  assertThat(p.leader()).isNotNull();
-                  assertThat(p.leader().id()).isEqualTo(2);
-                  assertThat(p.isr()).extracting(Node::id).containsExactly(2);
-                });
+        eventually(
+            () -> {
+              TopicPartitionInfo p = describe(admin, topic, 0);
+              assertThat(p.leader()).isNotNull();
+              assertThat(p.leader().id()).isEqualTo(2);
+              assertThat(p.isr()).extracting(Node::id).containsExactly(2);
+            });
         assertThat(logEnd(2, topic)).isEqualTo(10);
         produceTo(topic, 1, "all");
         assertThat(logEnd(2, topic)).isEqualTo(11);

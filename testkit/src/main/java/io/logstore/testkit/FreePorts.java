@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.Locale;
 
 /** Free loopback ports. There is a small race between closing the probe and the child binding. */
 final class FreePorts {
@@ -26,7 +27,7 @@ final class FreePorts {
    */
   static boolean taken(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
       if (message.contains("failed to bind") || message.contains("address already in use")) {
         return true;
       }

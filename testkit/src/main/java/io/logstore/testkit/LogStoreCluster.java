@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * LogStore nodes {@code 1..n}, each a forked {@link LogStoreBroker} with {@code node.id} and a
@@ -17,6 +19,7 @@ import java.util.stream.Collectors;
  * LogStoreClusterMembershipTest).
  */
 public final class LogStoreCluster implements ClusterUnderTest {
+  private static final Logger LOG = LoggerFactory.getLogger(LogStoreCluster.class);
 
   private final Map<Integer, LogStoreBroker> brokers;
 
@@ -45,8 +48,6 @@ public final class LogStoreCluster implements ClusterUnderTest {
   }
 
   private static final int START_ATTEMPTS = 3;
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(LogStoreCluster.class);
 
   private static LogStoreCluster startOnce(int nodes, Map<String, String> overrides) {
     StringJoiner voters = new StringJoiner(",");

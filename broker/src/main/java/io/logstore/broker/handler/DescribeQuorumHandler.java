@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -95,7 +96,7 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
       }
     }
     if (context.version() >= 2) {
-      for (Map.Entry<Integer, InetSocketAddress> v : new java.util.TreeMap<>(voters).entrySet()) {
+      for (Map.Entry<Integer, InetSocketAddress> v : new TreeMap<>(voters).entrySet()) {
         ListenerCollection listeners = new ListenerCollection();
         listeners.add(
             new Listener()

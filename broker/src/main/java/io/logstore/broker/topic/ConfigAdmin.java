@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
@@ -133,8 +134,8 @@ public final class ConfigAdmin {
    * is INVALID_CONFIG (unknown name), but deleting them succeeds: they cannot be set, and
    * kafka-reassign-partitions --verify deletes them on every broker and moved topic.
    */
-  private static final java.util.Set<String> UNSUPPORTED_THROTTLES =
-      java.util.Set.of(
+  private static final Set<String> UNSUPPORTED_THROTTLES =
+      Set.of(
           "leader.replication.throttled.rate",
           "follower.replication.throttled.rate",
           "replica.alter.log.dirs.io.max.bytes.per.second",
