@@ -3,14 +3,15 @@ package io.logstore.broker;
 import io.logstore.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** An in-process broker on a free loopback port, for tests. */
 final class TestBroker implements AutoCloseable {
@@ -29,21 +30,32 @@ final class TestBroker implements AutoCloseable {
   }
 
   /** A {@code controller.quorum.voters} value for nodes 1..count on free loopback ports. */
-  static String freeVoters(int count) throws IOException {
+  static String freeVoters(int count) {
     StringJoiner j = new StringJoiner(",");
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int id = 1; id <= count; id++) {
-        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets.add(s);
-        j.add(id + "@127.0.0.1:" + s.getLocalPort());
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
+    for (int id = 1; id <= count; id++) {
+      j.add(id + "@127.0.0.1:" + freePort());
     }
     return j.toString();
+  }
+
+  // Ports below the kernel's ephemeral range (32768 on Linux unless configured otherwise), one
+  // after another from a random start: an ephemeral port could be taken by any outgoing connection
+  // between the probe and the Raft server's bind, a port below the range only by an explicit bind.
+  private static final AtomicInteger NEXT_PORT =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(20_000));
+
+  private static int freePort() {
+    for (int probes = 0; probes < 1_000; probes++) {
+      int port = 10_000 + Math.floorMod(NEXT_PORT.getAndIncrement(), 20_000);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (IOException taken) {
+        // try the next one
+      }
+    }
+    throw new IllegalStateException("no free loopback port");
   }
 
   /** Node {@code id} of the cluster of {@code voters}, heartbeating every 200 ms. */

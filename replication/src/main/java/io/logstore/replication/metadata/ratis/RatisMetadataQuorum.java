@@ -49,6 +49,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
@@ -162,7 +163,7 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
               .setOption(
                   existing ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
               .build();
-      server.start();
+      startServer(server, config);
       client =
           RaftClient.newBuilder()
               .setRaftGroup(group)
@@ -203,6 +204,29 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
       }
       closeQuietlyOnFailedStart(client, server, listeners, e);
       throw e;
+    }
+  }
+
+  static {
+    // Ratis calls System.exit(1) when its gRPC server cannot bind (e.g. the Raft port is taken).
+    // A library must not end the JVM: with exits disabled Ratis throws ExitException instead,
+    // which startServer turns into an IOException for the caller.
+    ExitUtils.disableSystemExit();
+  }
+
+  private static void startServer(RaftServer server, RatisMetadataConfig config)
+      throws IOException {
+    try {
+      server.start();
+    } catch (ExitUtils.ExitException e) {
+      throw new IOException(
+          "metadata quorum node "
+              + config.nodeId()
+              + " could not start its Raft server on "
+              + config.voters().get(config.nodeId())
+              + ": "
+              + e.getMessage(),
+          e.getCause() != null ? e.getCause() : e);
     }
   }
 

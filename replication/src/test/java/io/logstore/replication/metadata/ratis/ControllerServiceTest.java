@@ -11,9 +11,7 @@ import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,17 +231,7 @@ class ControllerServiceTest {
     return nodes.keySet().stream().filter(id -> id != leader).findFirst().orElseThrow();
   }
 
-  private static Map<Integer, InetSocketAddress> freePorts(int count) throws IOException {
-    Map<Integer, InetSocketAddress> ports = new TreeMap<>();
-    List<ServerSocket> sockets = new ArrayList<>();
-    for (int id = 1; id <= count; id++) {
-      ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      sockets.add(socket);
-      ports.put(id, new InetSocketAddress("127.0.0.1", socket.getLocalPort()));
-    }
-    for (ServerSocket socket : sockets) {
-      socket.close();
-    }
-    return ports;
+  private static Map<Integer, InetSocketAddress> freePorts(int count) {
+    return RatisMetadataQuorumTest.freePorts(count);
   }
 }

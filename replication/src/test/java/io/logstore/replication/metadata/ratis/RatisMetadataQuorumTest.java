@@ -28,7 +28,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -276,6 +278,27 @@ class RatisMetadataQuorumTest {
                                 .hasMessageContaining(snapshot.getFileName().toString())));
   }
 
+  @Test
+  void shouldFailToStartWithAnIOExceptionWhenTheRaftPortIsTaken() throws Exception {
+    // Given the Raft port of a single voter is already bound by another socket
+    voters = freePorts(1);
+    InetSocketAddress address = voters.get(1);
+    try (ServerSocket taken = new ServerSocket(address.getPort(), 1, address.getAddress())) {
+      RatisMetadataConfig config =
+          RatisMetadataConfig.of(1, voters, tmp.resolve("node-1").resolve("__metadata"), "c1");
+
+      // When the node starts, then it fails with an IOException naming the node (Ratis would end
+      // the JVM here), and the JVM goes on
+      assertThatThrownBy(() -> RatisMetadataQuorum.start(config))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("metadata quorum node 1");
+    }
+
+    // And once the port is free, the node starts
+    RatisMetadataQuorum node = start(1, NO_AUTO_SNAPSHOT);
+    await().atMost(AWAIT).until(node::isController);
+  }
+
   // ---- fixtures ----
 
   private void startCluster(int size) {
@@ -351,23 +374,33 @@ class RatisMetadataQuorumTest {
     return causes;
   }
 
-  private static Map<Integer, InetSocketAddress> freePorts(int count) {
+  /** Free loopback Raft addresses for voters 1..count. */
+  static Map<Integer, InetSocketAddress> freePorts(int count) {
     Map<Integer, InetSocketAddress> ports = new TreeMap<>();
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      InetAddress loopback = InetAddress.getLoopbackAddress();
-      for (int id = 1; id <= count; id++) {
-        ServerSocket socket = new ServerSocket(0, 1, loopback);
-        sockets.add(socket);
-        ports.put(id, new InetSocketAddress("127.0.0.1", socket.getLocalPort()));
-      }
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    } catch (IOException e) {
-      throw new AssertionError("no free port", e);
+    for (int id = 1; id <= count; id++) {
+      ports.put(id, new InetSocketAddress("127.0.0.1", freePort()));
     }
     return ports;
+  }
+
+  // Ports below the kernel's ephemeral range (32768 on Linux unless configured otherwise), one
+  // after another from a random start: an ephemeral port could be taken by any outgoing connection
+  // between the probe and the Raft server's bind, a port below the range only by an explicit bind.
+  private static final AtomicInteger NEXT_PORT =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(20_000));
+
+  private static int freePort() {
+    for (int probes = 0; probes < 1_000; probes++) {
+      int port = 10_000 + Math.floorMod(NEXT_PORT.getAndIncrement(), 20_000);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+        return port;
+      } catch (IOException taken) {
+        // try the next one
+      }
+    }
+    throw new IllegalStateException("no free loopback port");
   }
 
   private static BrokerRecord broker(int id) {
