@@ -219,13 +219,18 @@ public final class RatisMetadataQuorum implements MetadataQuorum {
     try {
       server.start();
     } catch (ExitUtils.ExitException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
       throw new IOException(
           "metadata quorum node "
               + config.nodeId()
               + " could not start its Raft server on "
               + config.voters().get(config.nodeId())
               + ": "
-              + e.getMessage(),
+              + e.getMessage()
+              + (root == e ? "" : " (" + root.getMessage() + ")"),
           e.getCause() != null ? e.getCause() : e);
     }
   }

@@ -291,7 +291,10 @@ class RatisMetadataQuorumTest {
       // the JVM here), and the JVM goes on
       assertThatThrownBy(() -> RatisMetadataQuorum.start(config))
           .isInstanceOf(IOException.class)
-          .hasMessageContaining("metadata quorum node 1");
+          .hasMessageContaining("metadata quorum node 1")
+          .hasMessageContaining(":" + address.getPort())
+          .hasMessageMatching("(?is).*bind.*");
+      assertThat(taken.isBound()).isTrue();
     }
 
     // And once the port is free, the node starts
