@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.topic.ConfigAdmin;
 import java.util.ArrayList;
@@ -17,26 +17,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /** AlterConfigs v0-2: the given configs replace all of a resource's dynamic configs. */
-public final class AlterConfigsHandler implements ApiHandler<AlterConfigsRequestData> {
+public final class AlterConfigsHandler extends AbstractApiHandler<AlterConfigsRequestData> {
   private final ConfigAdmin admin;
 
   public AlterConfigsHandler(ConfigAdmin admin) {
+    super(ApiKeys.ALTER_CONFIGS, 0, 2);
     this.admin = admin;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.ALTER_CONFIGS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 2;
   }
 
   @Override

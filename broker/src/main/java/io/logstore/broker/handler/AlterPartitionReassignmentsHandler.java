@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
@@ -41,7 +41,7 @@ import org.apache.kafka.common.protocol.Errors;
  * Blocking: runs on the admin thread.
  */
 public final class AlterPartitionReassignmentsHandler
-    implements ApiHandler<AlterPartitionReassignmentsRequestData> {
+    extends AbstractApiHandler<AlterPartitionReassignmentsRequestData> {
   private final TopicManager topics;
   private final Supplier<BrokerIdentity> identity;
   private final ClusterView cluster;
@@ -49,24 +49,10 @@ public final class AlterPartitionReassignmentsHandler
   /** {@code cluster} null: a single broker. */
   public AlterPartitionReassignmentsHandler(
       TopicManager topics, Supplier<BrokerIdentity> identity, ClusterView cluster) {
+    super(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1);
     this.topics = topics;
     this.identity = identity;
     this.cluster = cluster;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.ALTER_PARTITION_REASSIGNMENTS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 1;
   }
 
   /** One partition's answer. */

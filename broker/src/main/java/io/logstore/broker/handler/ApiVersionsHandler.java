@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.HandlerRegistry;
 import io.logstore.broker.dispatch.RequestContext;
 import java.util.concurrent.CompletableFuture;
@@ -17,26 +17,12 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * ApiVersions v0-4, derived from the handler registry. A too-new ApiVersions request never gets
  * here: the connection answers it with a v0 UNSUPPORTED_VERSION response (KIP-511).
  */
-public final class ApiVersionsHandler implements ApiHandler<ApiVersionsRequestData> {
+public final class ApiVersionsHandler extends AbstractApiHandler<ApiVersionsRequestData> {
   private final HandlerRegistry registry;
 
   public ApiVersionsHandler(HandlerRegistry registry) {
+    super(ApiKeys.API_VERSIONS, 0, 4);
     this.registry = registry;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.API_VERSIONS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 4;
   }
 
   @Override

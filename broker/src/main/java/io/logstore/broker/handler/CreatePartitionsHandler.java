@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
@@ -25,30 +25,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** CreatePartitions v0-3: grows a topic; partitions are never removed. */
-public final class CreatePartitionsHandler implements ApiHandler<CreatePartitionsRequestData> {
+public final class CreatePartitionsHandler extends AbstractApiHandler<CreatePartitionsRequestData> {
   private static final Logger log = LoggerFactory.getLogger(CreatePartitionsHandler.class);
 
   private final TopicManager topics;
   private final Supplier<BrokerIdentity> identity;
 
   public CreatePartitionsHandler(TopicManager topics, Supplier<BrokerIdentity> identity) {
+    super(ApiKeys.CREATE_PARTITIONS, 0, 3);
     this.topics = topics;
     this.identity = identity;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.CREATE_PARTITIONS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 3;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
@@ -36,7 +36,7 @@ import org.apache.kafka.common.protocol.Errors;
  * CreateTopics v2-7: partitions, replication factor (one broker: 1), explicit assignments, configs,
  * validate-only, and the -1 defaults. Errors and messages as Kafka's controller gives them.
  */
-public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequestData> {
+public final class CreateTopicsHandler extends AbstractApiHandler<CreateTopicsRequestData> {
   private final TopicManager topics;
   private final Supplier<BrokerIdentity> identity;
   private final int defaultPartitions;
@@ -47,25 +47,11 @@ public final class CreateTopicsHandler implements ApiHandler<CreateTopicsRequest
       Supplier<BrokerIdentity> identity,
       int defaultPartitions,
       int defaultReplicationFactor) {
+    super(ApiKeys.CREATE_TOPICS, 2, 7);
     this.topics = topics;
     this.identity = identity;
     this.defaultPartitions = defaultPartitions;
     this.defaultReplicationFactor = defaultReplicationFactor;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.CREATE_TOPICS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 2;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 7;
   }
 
   /** A failed validation: the error and Kafka's message. */

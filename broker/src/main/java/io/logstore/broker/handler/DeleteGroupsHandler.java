@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import java.util.concurrent.CompletionStage;
@@ -14,26 +14,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
  * DeleteGroups v0-2: an Empty group and its offsets are deleted (tombstones, durable before the
  * answer); a group with members gets NON_EMPTY_GROUP, an unknown one GROUP_ID_NOT_FOUND.
  */
-public final class DeleteGroupsHandler implements ApiHandler<DeleteGroupsRequestData> {
+public final class DeleteGroupsHandler extends AbstractApiHandler<DeleteGroupsRequestData> {
   private final GroupCoordinator coordinator;
 
   public DeleteGroupsHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.DELETE_GROUPS, 0, ApiKeys.DELETE_GROUPS.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DELETE_GROUPS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.DELETE_GROUPS.latestVersion(false);
   }
 
   @Override

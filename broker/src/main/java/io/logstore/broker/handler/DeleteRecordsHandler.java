@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicManager;
@@ -31,29 +31,15 @@ import org.slf4j.LoggerFactory;
  * past it in their fetches, and carries that low watermark, as Kafka's delete-records purgatory
  * does.
  */
-public final class DeleteRecordsHandler implements ApiHandler<DeleteRecordsRequestData> {
+public final class DeleteRecordsHandler extends AbstractApiHandler<DeleteRecordsRequestData> {
   private static final Logger log = LoggerFactory.getLogger(DeleteRecordsHandler.class);
   private static final long HIGH_WATERMARK = -1;
 
   private final TopicManager topics;
 
   public DeleteRecordsHandler(TopicManager topics) {
+    super(ApiKeys.DELETE_RECORDS, 0, 2);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DELETE_RECORDS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 2;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
@@ -27,30 +27,16 @@ import org.slf4j.LoggerFactory;
  * renamed and removed in the background, so a topic of the same name can be created again
  * immediately, with a new id.
  */
-public final class DeleteTopicsHandler implements ApiHandler<DeleteTopicsRequestData> {
+public final class DeleteTopicsHandler extends AbstractApiHandler<DeleteTopicsRequestData> {
   private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
 
   private final TopicManager topics;
   private final boolean deletionEnabled;
 
   public DeleteTopicsHandler(TopicManager topics, boolean deletionEnabled) {
+    super(ApiKeys.DELETE_TOPICS, 1, 6);
     this.topics = topics;
     this.deletionEnabled = deletionEnabled;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DELETE_TOPICS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 1;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 6;
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.logstore.broker.handler;
 
 import io.logstore.broker.cluster.ClusterNode;
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
@@ -22,30 +22,16 @@ import org.apache.kafka.common.protocol.Errors;
  * the metadata image (fenced ones only when v2's IncludeFencedBrokers asks, with IsFenced set) and
  * the controller is the Raft leader (-1 while none is known).
  */
-public final class DescribeClusterHandler implements ApiHandler<DescribeClusterRequestData> {
+public final class DescribeClusterHandler extends AbstractApiHandler<DescribeClusterRequestData> {
   private static final byte BROKER_ENDPOINTS = 1;
 
   private final Supplier<BrokerIdentity> identity;
   private final Supplier<ClusterNode> cluster;
 
   public DescribeClusterHandler(Supplier<BrokerIdentity> identity, Supplier<ClusterNode> cluster) {
+    super(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
     this.identity = identity;
     this.cluster = cluster;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DESCRIBE_CLUSTER;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 2;
   }
 
   @Override

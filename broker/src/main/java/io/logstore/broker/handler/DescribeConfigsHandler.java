@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.topic.ConfigAdmin;
 import io.logstore.broker.topic.ResolvedConfig;
@@ -24,26 +24,12 @@ import org.apache.kafka.common.protocol.Errors;
  * DescribeConfigs v1-4 for topic and broker resources: every config with its value, source,
  * read-only and sensitive flags, synonyms when asked, and type and documentation (v3+).
  */
-public final class DescribeConfigsHandler implements ApiHandler<DescribeConfigsRequestData> {
+public final class DescribeConfigsHandler extends AbstractApiHandler<DescribeConfigsRequestData> {
   private final ConfigAdmin admin;
 
   public DescribeConfigsHandler(ConfigAdmin admin) {
+    super(ApiKeys.DESCRIBE_CONFIGS, 1, 4);
     this.admin = admin;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DESCRIBE_CONFIGS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 1;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 4;
   }
 
   @Override

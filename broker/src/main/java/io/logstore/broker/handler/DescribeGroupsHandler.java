@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.group.GroupCoordinator.Description;
@@ -22,7 +22,7 @@ import org.apache.kafka.common.utils.Utils;
  * DescribeGroups v0-6. Members' metadata and assignments are shown only for a Stable group, as
  * Kafka does. An unknown group is Dead; from v6 it also carries GROUP_ID_NOT_FOUND.
  */
-public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsRequestData> {
+public final class DescribeGroupsHandler extends AbstractApiHandler<DescribeGroupsRequestData> {
   /** Without an authorizer every group operation is allowed. */
   private static final int GROUP_OPERATIONS =
       Utils.to32BitField(
@@ -32,22 +32,8 @@ public final class DescribeGroupsHandler implements ApiHandler<DescribeGroupsReq
   private final GroupCoordinator coordinator;
 
   public DescribeGroupsHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.DESCRIBE_GROUPS, 0, ApiKeys.DESCRIBE_GROUPS.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DESCRIBE_GROUPS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.DESCRIBE_GROUPS.latestVersion(false);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicInfo;
@@ -27,26 +27,12 @@ import org.apache.kafka.common.protocol.Errors;
  * DescribeLogDirs v1-4: the data directory with each partition's size and lag (log end offset minus
  * high watermark), and the volume's total and usable bytes.
  */
-public final class DescribeLogDirsHandler implements ApiHandler<DescribeLogDirsRequestData> {
+public final class DescribeLogDirsHandler extends AbstractApiHandler<DescribeLogDirsRequestData> {
   private final TopicManager topics;
 
   public DescribeLogDirsHandler(TopicManager topics) {
+    super(ApiKeys.DESCRIBE_LOG_DIRS, 1, 4);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DESCRIBE_LOG_DIRS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 1;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 4;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.metadata.QuorumStatus;
 import java.net.InetSocketAddress;
@@ -35,7 +35,7 @@ import org.apache.kafka.common.protocol.Errors;
  * through the quorum from any node). Voters have no directory id (zero) and one listener,
  * "CONTROLLER", their Raft address; there are no observers. Blocking: runs on the admin thread.
  */
-public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumRequestData> {
+public final class DescribeQuorumHandler extends AbstractApiHandler<DescribeQuorumRequestData> {
   static final String METADATA_TOPIC = "__cluster_metadata";
   private static final long TIMEOUT_MS = 10_000;
 
@@ -43,23 +43,9 @@ public final class DescribeQuorumHandler implements ApiHandler<DescribeQuorumReq
   private final Map<Integer, InetSocketAddress> voters;
 
   public DescribeQuorumHandler(ClusterView cluster, Map<Integer, InetSocketAddress> voters) {
+    super(ApiKeys.DESCRIBE_QUORUM, 0, 2);
     this.cluster = cluster;
     this.voters = Map.copyOf(voters);
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DESCRIBE_QUORUM;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 2;
   }
 
   @Override

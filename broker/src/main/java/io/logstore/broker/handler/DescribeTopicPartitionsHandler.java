@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicManager;
@@ -34,7 +34,7 @@ import org.apache.kafka.common.protocol.Errors;
  * rest. An empty topic list means every topic.
  */
 public final class DescribeTopicPartitionsHandler
-    implements ApiHandler<DescribeTopicPartitionsRequestData> {
+    extends AbstractApiHandler<DescribeTopicPartitionsRequestData> {
   private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
   private final TopicManager topics;
@@ -49,6 +49,7 @@ public final class DescribeTopicPartitionsHandler
   /** With a {@code cluster}, topics, leaders, replicas and ISR come from the metadata image. */
   public DescribeTopicPartitionsHandler(
       TopicManager topics, Supplier<BrokerIdentity> identity, ClusterView cluster) {
+    super(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0);
     this.topics = topics;
     this.identity = identity;
     this.cluster = cluster;
@@ -91,21 +92,6 @@ public final class DescribeTopicPartitionsHandler
               }
               return Map.entry(ClusterView.toKafka(t.topicId()), out);
             });
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.DESCRIBE_TOPIC_PARTITIONS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 0;
   }
 
   @Override

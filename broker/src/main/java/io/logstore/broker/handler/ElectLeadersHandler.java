@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.ReplicationError;
 import io.logstore.replication.metadata.CommandOutcome;
@@ -40,27 +40,13 @@ import org.apache.kafka.common.protocol.Errors;
  * single broker (no cluster) answers every named partition with ELECTION_NOT_NEEDED. Blocking: runs
  * on the admin thread.
  */
-public final class ElectLeadersHandler implements ApiHandler<ElectLeadersRequestData> {
+public final class ElectLeadersHandler extends AbstractApiHandler<ElectLeadersRequestData> {
   private final ClusterView cluster;
 
   /** {@code cluster} null: a single broker. */
   public ElectLeadersHandler(ClusterView cluster) {
+    super(ApiKeys.ELECT_LEADERS, 0, 2);
     this.cluster = cluster;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.ELECT_LEADERS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 2;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.Partition.IsrProposal;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: reads and parked-fetch bookkeeping run on the request's event loop; high watermark
  * notifications arrive on the flusher thread and hop to that loop.
  */
-public final class FetchHandler implements ApiHandler<FetchRequestData> {
+public final class FetchHandler extends AbstractApiHandler<FetchRequestData> {
   private static final Logger log = LoggerFactory.getLogger(FetchHandler.class);
 
   private final TopicManager topics;
@@ -61,24 +61,10 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
    * ISR expansions they trigger go to {@code isrChanges}; errors carry KIP-951 leader hints.
    */
   public FetchHandler(TopicManager topics, Consumer<IsrProposal> isrChanges, LeaderHints hints) {
+    super(ApiKeys.FETCH, 4, 18);
     this.topics = topics;
     this.isrChanges = isrChanges;
     this.hints = hints;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.FETCH;
-  }
-
-  @Override
-  public short minVersion() {
-    return 4;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 18;
   }
 
   /** One requested partition, resolved once. */

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
@@ -26,7 +26,7 @@ import org.apache.kafka.common.utils.Utils;
  * FindCoordinator v0-6 (v4+ batches keys). This single broker coordinates every group. Transaction
  * coordinators (key type 1) are not served: COORDINATOR_NOT_AVAILABLE.
  */
-public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
+public final class FindCoordinatorHandler extends AbstractApiHandler<FindCoordinatorRequestData> {
   private final Supplier<BrokerIdentity> identity;
   private final ClusterView cluster;
   private final int offsetsPartitions;
@@ -53,25 +53,11 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
       ClusterView cluster,
       int offsetsPartitions,
       int offsetsReplicationFactor) {
+    super(ApiKeys.FIND_COORDINATOR, 0, ApiKeys.FIND_COORDINATOR.latestVersion(false));
     this.identity = identity;
     this.cluster = cluster;
     this.offsetsPartitions = offsetsPartitions;
     this.offsetsReplicationFactor = offsetsReplicationFactor;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.FIND_COORDINATOR;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.FIND_COORDINATOR.latestVersion(false);
   }
 
   /** Where a coordinator is. */

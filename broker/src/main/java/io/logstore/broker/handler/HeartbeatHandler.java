@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
@@ -12,26 +12,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /** Heartbeat v0-4: keeps a member's session alive; REBALANCE_IN_PROGRESS asks it to rejoin. */
-public final class HeartbeatHandler implements ApiHandler<HeartbeatRequestData> {
+public final class HeartbeatHandler extends AbstractApiHandler<HeartbeatRequestData> {
   private final GroupCoordinator coordinator;
 
   public HeartbeatHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.HEARTBEAT, 0, ApiKeys.HEARTBEAT.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.HEARTBEAT;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.HEARTBEAT.latestVersion(false);
   }
 
   @Override

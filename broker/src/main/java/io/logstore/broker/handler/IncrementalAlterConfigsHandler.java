@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.topic.ConfigAdmin;
 import java.util.ArrayList;
@@ -19,26 +19,12 @@ import org.apache.kafka.common.protocol.Errors;
 
 /** IncrementalAlterConfigs v0-1: SET, DELETE, APPEND and SUBTRACT per config. */
 public final class IncrementalAlterConfigsHandler
-    implements ApiHandler<IncrementalAlterConfigsRequestData> {
+    extends AbstractApiHandler<IncrementalAlterConfigsRequestData> {
   private final ConfigAdmin admin;
 
   public IncrementalAlterConfigsHandler(ConfigAdmin admin) {
+    super(ApiKeys.INCREMENTAL_ALTER_CONFIGS, 0, 1);
     this.admin = admin;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 1;
   }
 
   @Override

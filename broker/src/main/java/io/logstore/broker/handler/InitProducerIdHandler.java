@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.producer.ProducerIdManager;
 import java.util.concurrent.CompletableFuture;
@@ -17,26 +17,12 @@ import org.apache.kafka.common.protocol.Errors;
  * sequence error, KIP-360). Transactions are not supported: a transactional id is refused with
  * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients treat as fatal rather than retrying.
  */
-public final class InitProducerIdHandler implements ApiHandler<InitProducerIdRequestData> {
+public final class InitProducerIdHandler extends AbstractApiHandler<InitProducerIdRequestData> {
   private final ProducerIdManager producerIds;
 
   public InitProducerIdHandler(ProducerIdManager producerIds) {
+    super(ApiKeys.INIT_PRODUCER_ID, 0, 5);
     this.producerIds = producerIds;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.INIT_PRODUCER_ID;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 5;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
@@ -16,26 +16,12 @@ import org.apache.kafka.common.protocol.Errors;
  * join phase of the rebalance ends; the wait is bounded by the rebalance timeout. From v4 a first
  * join without a member id gets MEMBER_ID_REQUIRED and an id.
  */
-public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {
+public final class JoinGroupHandler extends AbstractApiHandler<JoinGroupRequestData> {
   private final GroupCoordinator coordinator;
 
   public JoinGroupHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.JOIN_GROUP, 0, ApiKeys.JOIN_GROUP.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.JOIN_GROUP;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.JOIN_GROUP.latestVersion(false);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.group.GroupCoordinator.LeaveOutcome;
@@ -21,26 +21,12 @@ import org.apache.kafka.common.protocol.Errors;
  * LeaveGroup v0-5: one member (v0-2) or a batch of members, by member id or by group.instance.id
  * (v3+). The group rebalances without them at once, instead of after their session timeout.
  */
-public final class LeaveGroupHandler implements ApiHandler<LeaveGroupRequestData> {
+public final class LeaveGroupHandler extends AbstractApiHandler<LeaveGroupRequestData> {
   private final GroupCoordinator coordinator;
 
   public LeaveGroupHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.LEAVE_GROUP, 0, ApiKeys.LEAVE_GROUP.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.LEAVE_GROUP;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.LEAVE_GROUP.latestVersion(false);
   }
 
   @Override

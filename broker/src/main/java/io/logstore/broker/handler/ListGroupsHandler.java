@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.group.GroupCoordinator.Listing;
@@ -18,26 +18,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 /**
  * ListGroups v0-5, with the state filter (v4+) and the type filter (v5+; all groups are classic).
  */
-public final class ListGroupsHandler implements ApiHandler<ListGroupsRequestData> {
+public final class ListGroupsHandler extends AbstractApiHandler<ListGroupsRequestData> {
   private final GroupCoordinator coordinator;
 
   public ListGroupsHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.LIST_GROUPS, 0, ApiKeys.LIST_GROUPS.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.LIST_GROUPS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.LIST_GROUPS.latestVersion(false);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicManager;
@@ -30,28 +30,14 @@ import org.slf4j.LoggerFactory;
  * whose timestamp is at or after a given time, found through the time index and refined within the
  * batch. Only offsets below the high watermark are ever returned.
  */
-public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestData> {
+public final class ListOffsetsHandler extends AbstractApiHandler<ListOffsetsRequestData> {
   private static final Logger log = LoggerFactory.getLogger(ListOffsetsHandler.class);
 
   private final TopicManager topics;
 
   public ListOffsetsHandler(TopicManager topics) {
+    super(ApiKeys.LIST_OFFSETS, 1, 11);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.LIST_OFFSETS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 1;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 11;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataImage.TopicImage;
@@ -28,27 +28,13 @@ import org.apache.kafka.common.protocol.Errors;
  * its replicas, the replicas being added and those being removed. A single broker has none.
  */
 public final class ListPartitionReassignmentsHandler
-    implements ApiHandler<ListPartitionReassignmentsRequestData> {
+    extends AbstractApiHandler<ListPartitionReassignmentsRequestData> {
   private final ClusterView cluster;
 
   /** {@code cluster} null: a single broker. */
   public ListPartitionReassignmentsHandler(ClusterView cluster) {
+    super(ApiKeys.LIST_PARTITION_REASSIGNMENTS, 0, 0);
     this.cluster = cluster;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.LIST_PARTITION_REASSIGNMENTS;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 0;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicInfo;
@@ -36,7 +36,7 @@ import org.apache.kafka.common.protocol.Errors;
  * Metadata v0-13: brokers, topics with their ids, partitions with leader, leader epoch, replicas
  * and ISR. Creates missing topics when {@code auto.create.topics.enable} and the request allow it.
  */
-public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
+public final class MetadataHandler extends AbstractApiHandler<MetadataRequestData> {
   private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
   private final TopicManager topics;
@@ -66,27 +66,13 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
       int defaultPartitions,
       ClusterView cluster,
       int defaultReplicationFactor) {
+    super(ApiKeys.METADATA, 0, 13);
     this.topics = topics;
     this.identity = identity;
     this.autoCreateTopics = autoCreateTopics;
     this.defaultPartitions = defaultPartitions;
     this.cluster = cluster;
     this.defaultReplicationFactor = defaultReplicationFactor;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.METADATA;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 13;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.group.GroupCoordinator.PartitionCommit;
@@ -28,31 +28,17 @@ import org.apache.kafka.common.protocol.Errors;
  * OffsetCommit v2-10 (v10 names topics by id). Unknown topics and partitions and oversized metadata
  * are answered here; the rest goes to the coordinator, which answers once the commit is durable.
  */
-public final class OffsetCommitHandler implements ApiHandler<OffsetCommitRequestData> {
+public final class OffsetCommitHandler extends AbstractApiHandler<OffsetCommitRequestData> {
   private final GroupCoordinator coordinator;
   private final TopicManager topics;
   private final int metadataMaxBytes;
 
   public OffsetCommitHandler(
       GroupCoordinator coordinator, TopicManager topics, int metadataMaxBytes) {
+    super(ApiKeys.OFFSET_COMMIT, 2, ApiKeys.OFFSET_COMMIT.latestVersion(false));
     this.coordinator = coordinator;
     this.topics = topics;
     this.metadataMaxBytes = metadataMaxBytes;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.OFFSET_COMMIT;
-  }
-
-  @Override
-  public short minVersion() {
-    return 2;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.OFFSET_COMMIT.latestVersion(false);
   }
 
   @Override

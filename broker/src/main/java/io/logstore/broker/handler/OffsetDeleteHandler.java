@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.group.GroupCoordinator.OffsetDeleteOutcome;
@@ -28,28 +28,14 @@ import org.apache.kafka.common.protocol.Errors;
  * OffsetDelete v0: deletes committed offsets of an Empty group, or of topics a consumer-protocol
  * group does not subscribe to (GROUP_SUBSCRIBED_TO_TOPIC otherwise).
  */
-public final class OffsetDeleteHandler implements ApiHandler<OffsetDeleteRequestData> {
+public final class OffsetDeleteHandler extends AbstractApiHandler<OffsetDeleteRequestData> {
   private final GroupCoordinator coordinator;
   private final TopicManager topics;
 
   public OffsetDeleteHandler(GroupCoordinator coordinator, TopicManager topics) {
+    super(ApiKeys.OFFSET_DELETE, 0, ApiKeys.OFFSET_DELETE.latestVersion(false));
     this.coordinator = coordinator;
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.OFFSET_DELETE;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.OFFSET_DELETE.latestVersion(false);
   }
 
   @Override

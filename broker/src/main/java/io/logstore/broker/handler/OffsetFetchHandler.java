@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import io.logstore.broker.group.OffsetAndMetadata;
@@ -35,28 +35,14 @@ import org.apache.kafka.common.protocol.Errors;
  * topic name or by topic id (v10). A partition without a committed offset answers offset -1.
  * require_stable needs no wait: there are no pending transactional offsets.
  */
-public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestData> {
+public final class OffsetFetchHandler extends AbstractApiHandler<OffsetFetchRequestData> {
   private final GroupCoordinator coordinator;
   private final TopicManager topics;
 
   public OffsetFetchHandler(GroupCoordinator coordinator, TopicManager topics) {
+    super(ApiKeys.OFFSET_FETCH, 1, ApiKeys.OFFSET_FETCH.latestVersion(false));
     this.coordinator = coordinator;
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.OFFSET_FETCH;
-  }
-
-  @Override
-  public short minVersion() {
-    return 1;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.OFFSET_FETCH.latestVersion(false);
   }
 
   /** One requested topic: the name used for lookups, the id to echo, whether it exists. */

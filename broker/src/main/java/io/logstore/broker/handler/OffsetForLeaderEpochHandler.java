@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicManager;
@@ -22,29 +22,15 @@ import org.apache.kafka.common.protocol.Errors;
  * epoch cache. Consumers use it to detect log truncation after a leader change.
  */
 public final class OffsetForLeaderEpochHandler
-    implements ApiHandler<OffsetForLeaderEpochRequestData> {
+    extends AbstractApiHandler<OffsetForLeaderEpochRequestData> {
   private static final int UNDEFINED_EPOCH = -1;
   private static final long UNDEFINED_OFFSET = -1;
 
   private final TopicManager topics;
 
   public OffsetForLeaderEpochHandler(TopicManager topics) {
+    super(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4);
     this.topics = topics;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.OFFSET_FOR_LEADER_EPOCH;
-  }
-
-  @Override
-  public short minVersion() {
-    return 2;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 4;
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.ProducePolicy;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * (group commit on the flusher thread), so an acknowledged record is on disk. acks=0 gets no
  * response, but its records become visible the same way.
  */
-public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+public final class ProduceHandler extends AbstractApiHandler<ProduceRequestData> {
   private static final Logger log = LoggerFactory.getLogger(ProduceHandler.class);
 
   private final TopicManager topics;
@@ -52,23 +52,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
 
   /** In a cluster: NOT_LEADER_OR_FOLLOWER answers carry KIP-951 leader hints. */
   public ProduceHandler(TopicManager topics, LeaderHints hints) {
+    super(ApiKeys.PRODUCE, 3, 13);
     this.topics = topics;
     this.hints = hints;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.PRODUCE;
-  }
-
-  @Override
-  public short minVersion() {
-    return 3;
-  }
-
-  @Override
-  public short maxVersion() {
-    return 13;
   }
 
   /** One partition's outcome: an error now, or an append waiting to become durable. */

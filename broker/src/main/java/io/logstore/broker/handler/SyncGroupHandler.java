@@ -1,6 +1,6 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.dispatch.ApiHandler;
+import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.group.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
@@ -15,26 +15,12 @@ import org.apache.kafka.common.protocol.Errors;
  * SyncGroup v0-5. Followers wait for the leader's assignments (bounded by the rebalance timeout);
  * the leader's assignments are durable in {@code __consumer_offsets} before anyone is answered.
  */
-public final class SyncGroupHandler implements ApiHandler<SyncGroupRequestData> {
+public final class SyncGroupHandler extends AbstractApiHandler<SyncGroupRequestData> {
   private final GroupCoordinator coordinator;
 
   public SyncGroupHandler(GroupCoordinator coordinator) {
+    super(ApiKeys.SYNC_GROUP, 0, ApiKeys.SYNC_GROUP.latestVersion(false));
     this.coordinator = coordinator;
-  }
-
-  @Override
-  public ApiKeys apiKey() {
-    return ApiKeys.SYNC_GROUP;
-  }
-
-  @Override
-  public short minVersion() {
-    return 0;
-  }
-
-  @Override
-  public short maxVersion() {
-    return ApiKeys.SYNC_GROUP.latestVersion(false);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.logstore.broker.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.logstore.wire.KafkaRequest;
 import io.netty.channel.DefaultEventLoop;
@@ -27,22 +28,11 @@ class DispatcherTest {
   }
 
   /** Answers Metadata, noting the thread it ran on. */
-  private static final class MetadataStub implements ApiHandler<MetadataRequestData> {
+  private static final class MetadataStub extends AbstractApiHandler<MetadataRequestData> {
     volatile Thread ranOn;
 
-    @Override
-    public ApiKeys apiKey() {
-      return ApiKeys.METADATA;
-    }
-
-    @Override
-    public short minVersion() {
-      return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-      return 12;
+    MetadataStub() {
+      super(ApiKeys.METADATA, 0, 12);
     }
 
     @Override
@@ -52,20 +42,9 @@ class DispatcherTest {
     }
   }
 
-  private static final class ApiVersionsStub implements ApiHandler<ApiVersionsRequestData> {
-    @Override
-    public ApiKeys apiKey() {
-      return ApiKeys.API_VERSIONS;
-    }
-
-    @Override
-    public short minVersion() {
-      return 0;
-    }
-
-    @Override
-    public short maxVersion() {
-      return 4;
+  private static final class ApiVersionsStub extends AbstractApiHandler<ApiVersionsRequestData> {
+    ApiVersionsStub() {
+      super(ApiKeys.API_VERSIONS, 0, 4);
     }
 
     @Override
@@ -116,5 +95,41 @@ class DispatcherTest {
     caughtUp.complete(null);
     assertThat(held.get(5, TimeUnit.SECONDS)).isInstanceOf(MetadataResponseData.class);
     assertThat(eventLoop.inEventLoop(metadata.ranOn)).isTrue();
+  }
+
+  @Test
+  void aHandlerServesOnlyItsVersionRangeAndTheRegistryRefusesRangesKafkaClientsLacks() {
+    // Given a registry with Metadata v0-12
+    HandlerRegistry registry = new HandlerRegistry().register(new MetadataStub());
+
+    // Then v12 is served, v13 is not, nor an API without a handler
+    assertThat(registry.isSupported(ApiKeys.METADATA, (short) 12)).isTrue();
+    assertThat(registry.isSupported(ApiKeys.METADATA, (short) 13)).isFalse();
+    assertThat(registry.isSupported(ApiKeys.PRODUCE, (short) 9)).isFalse();
+
+    // And a range beyond kafka-clients' or an inverted range is refused
+    assertThatThrownBy(
+            () ->
+                new HandlerRegistry()
+                    .register(
+                        new AbstractApiHandler<ApiVersionsRequestData>(
+                            ApiKeys.API_VERSIONS, 0, ApiKeys.API_VERSIONS.latestVersion(true) + 1) {
+                          @Override
+                          public CompletionStage<ApiMessage> handle(
+                              RequestContext context, ApiVersionsRequestData r) {
+                            return CompletableFuture.completedFuture(null);
+                          }
+                        }))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                new AbstractApiHandler<ApiVersionsRequestData>(ApiKeys.API_VERSIONS, 3, 2) {
+                  @Override
+                  public CompletionStage<ApiMessage> handle(
+                      RequestContext context, ApiVersionsRequestData r) {
+                    return CompletableFuture.completedFuture(null);
+                  }
+                })
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
