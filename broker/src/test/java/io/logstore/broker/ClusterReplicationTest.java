@@ -558,19 +558,28 @@ class ClusterReplicationTest {
           .get(30, TimeUnit.SECONDS);
 
       // Then the move waits for broker 1, as ListPartitionReassignments shows
-      var ongoing = admin.listPartitionReassignments().reassignments().get().get(tp);
-      assertThat(ongoing).isNotNull();
-      assertThat(ongoing.replicas()).containsExactly(2, 3, 1);
-      assertThat(ongoing.addingReplicas()).containsExactly(1);
-      assertThat(ongoing.removingReplicas()).isEmpty();
+      eventually(
+          () -> {
+            var ongoing = admin.listPartitionReassignments().reassignments().get().get(tp);
+            assertThat(ongoing).isNotNull();
+            assertThat(ongoing.replicas()).containsExactly(2, 3, 1);
+            assertThat(ongoing.addingReplicas()).containsExactly(1);
+            assertThat(ongoing.removingReplicas()).isEmpty();
+          });
 
       // When it is cancelled, the partition is back on 2, 3; a second cancel finds none running
       admin
           .alterPartitionReassignments(Map.of(tp, Optional.empty()))
           .all()
           .get(30, TimeUnit.SECONDS);
-      assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
-      assertThat(describe(admin, topic, 0).replicas()).extracting(Node::id).containsExactly(2, 3);
+      // (the answering broker applies the committed change a moment later, as Kafka's brokers do)
+      eventually(
+          () -> {
+            assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
+            assertThat(describe(admin, topic, 0).replicas())
+                .extracting(Node::id)
+                .containsExactly(2, 3);
+          });
       ExecutionException none =
           org.junit.jupiter.api.Assertions.assertThrows(
               ExecutionException.class,
