@@ -195,12 +195,16 @@ public final class GroupCoordinator implements AutoCloseable {
   public CompletableFuture<JoinGroupResponseData> joinGroup(
       JoinGroupRequestData request,
       boolean requireKnownMemberId,
+      boolean supportsSkipAssignment,
       String clientId,
       String clientHost) {
     if (!owns(request.groupId())) {
       return notCoordinator(request.groupId());
     }
-    return submit(() -> shard.join(request, requireKnownMemberId, clientId, clientHost));
+    return submit(
+        () ->
+            shard.join(
+                request, requireKnownMemberId, supportsSkipAssignment, clientId, clientHost));
   }
 
   public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {

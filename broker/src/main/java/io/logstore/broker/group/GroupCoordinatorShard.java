@@ -268,6 +268,7 @@ final class GroupCoordinatorShard {
   CompletableFuture<JoinGroupResponseData> join(
       JoinGroupRequestData request,
       boolean requireKnownMemberId,
+      boolean supportsSkipAssignment,
       String clientId,
       String clientHost) {
     CompletableFuture<JoinGroupResponseData> future = new CompletableFuture<>();
@@ -303,7 +304,14 @@ final class GroupCoordinatorShard {
     }
     if (unknownMember) {
       joinUnknownMember(
-          group, request, protocols, requireKnownMemberId, clientId, clientHost, future);
+          group,
+          request,
+          protocols,
+          requireKnownMemberId,
+          supportsSkipAssignment,
+          clientId,
+          clientHost,
+          future);
     } else {
       joinKnownMember(group, request, protocols, clientId, clientHost, future);
     }
@@ -337,6 +345,7 @@ final class GroupCoordinatorShard {
       JoinGroupRequestData request,
       Map<String, byte[]> protocols,
       boolean requireKnownMemberId,
+      boolean supportsSkipAssignment,
       String clientId,
       String clientHost,
       CompletableFuture<JoinGroupResponseData> future) {
@@ -345,7 +354,8 @@ final class GroupCoordinatorShard {
     if (instanceId != null) {
       String existing = group.staticMemberId(instanceId);
       if (existing != null) {
-        replaceStaticMember(group, existing, newMemberId, request, protocols, future);
+        replaceStaticMember(
+            group, existing, newMemberId, request, protocols, supportsSkipAssignment, future);
         return;
       }
       addMemberAndRebalance(group, newMemberId, request, protocols, clientId, clientHost, future);
@@ -416,6 +426,7 @@ final class GroupCoordinatorShard {
       String newMemberId,
       JoinGroupRequestData request,
       Map<String, byte[]> protocols,
+      boolean supportsSkipAssignment,
       CompletableFuture<JoinGroupResponseData> future) {
     GroupMember old = group.member(oldMemberId);
     GroupMember replacement =
@@ -442,17 +453,28 @@ final class GroupCoordinatorShard {
       old.awaitingSync().complete(syncError(Errors.FENCED_INSTANCE_ID));
     }
     boolean sameProtocols = old.sameProtocols(protocols);
-    if (group.isInState(GroupState.STABLE) && sameProtocols && !group.isLeader(newMemberId)) {
-      // A static member restarted: it gets its old assignment back without a rebalance.
+    if (group.isInState(GroupState.STABLE) && sameProtocols) {
+      // A static member restarted: it gets its old assignment back (SyncGroup) without a
+      // rebalance. The leader too (KIP-814): from JoinGroup v9 it gets the members with
+      // SkipAssignment set, so it can check its metadata without assigning; before v9 it is told
+      // that its old member id leads, so it syncs as a follower.
       scheduleSessionTimeout(group, replacement, replacement.sessionTimeoutMs());
       GroupMember persisted = replacement;
+      boolean leader = group.isLeader(newMemberId);
       writeSnapshot(group)
           .whenComplete(
               (ok, error) -> {
                 if (error != null) {
                   future.complete(joinErrorResponse(Errors.UNKNOWN_SERVER_ERROR, newMemberId));
-                } else {
+                } else if (!leader) {
                   future.complete(joinResponse(group, persisted));
+                } else if (supportsSkipAssignment) {
+                  future.complete(joinResponse(group, persisted).setSkipAssignment(true));
+                } else {
+                  future.complete(
+                      joinResponse(group, persisted)
+                          .setLeader(oldMemberId)
+                          .setMembers(new ArrayList<>()));
                 }
               });
       return;

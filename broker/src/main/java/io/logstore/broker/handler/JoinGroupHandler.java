@@ -36,7 +36,7 @@ public final class JoinGroupHandler extends AbstractApiHandler<JoinGroupRequestD
     }
     String clientId = context.clientId() == null ? "" : context.clientId();
     return GroupRequests.respond(
-        coordinator.joinGroup(request, version >= 4, clientId, context.clientHost()),
+        coordinator.joinGroup(request, version >= 4, version >= 9, clientId, context.clientHost()),
         response -> forVersion(response, version),
         error -> forVersion(error(error, request.memberId()), version));
   }

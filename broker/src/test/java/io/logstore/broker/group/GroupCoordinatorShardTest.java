@@ -60,10 +60,11 @@ class GroupCoordinatorShardTest {
 
   /** A member id obtained through MEMBER_ID_REQUIRED, then a parked join with it. */
   private CompletableFuture<JoinGroupResponseData> joinWithId(String[] idOut) {
-    JoinGroupResponseData first = done(shard.join(join("", null, "range"), true, "client", ""));
+    JoinGroupResponseData first =
+        done(shard.join(join("", null, "range"), true, true, "client", ""));
     assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
     idOut[0] = first.memberId();
-    return shard.join(join(first.memberId(), null, "range"), true, "client", "");
+    return shard.join(join(first.memberId(), null, "range"), true, true, "client", "");
   }
 
   private SyncGroupResponseData sync(String memberId, int generation, Map<String, byte[]> plan) {
@@ -82,7 +83,8 @@ class GroupCoordinatorShardTest {
 
   @Test
   void shouldRequireKnownMemberIdOnFirstJoinFromV4() {
-    JoinGroupResponseData response = done(shard.join(join("", null, "range"), true, "client", ""));
+    JoinGroupResponseData response =
+        done(shard.join(join("", null, "range"), true, true, "client", ""));
 
     assertThat(Errors.forCode(response.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
     assertThat(response.memberId()).startsWith("client-");
@@ -165,7 +167,8 @@ class GroupCoordinatorShardTest {
     assertThat(shard.heartbeat("g", ids[0], null, 1)).isEqualTo(Errors.REBALANCE_IN_PROGRESS);
 
     // When A rejoins, generation 2 starts at once with A alone
-    JoinGroupResponseData rejoin = done(shard.join(join(ids[0], null, "range"), true, "c", ""));
+    JoinGroupResponseData rejoin =
+        done(shard.join(join(ids[0], null, "range"), true, true, "c", ""));
     assertThat(rejoin.generationId()).isEqualTo(2);
     assertThat(rejoin.members()).hasSize(1);
   }
@@ -186,12 +189,13 @@ class GroupCoordinatorShardTest {
   void shouldRejectInconsistentProtocolsBadSessionTimeoutsAndFullGroups() {
     stableGroupOfTwo();
 
-    JoinGroupResponseData other = done(shard.join(join("", null, "roundrobin"), false, "c", ""));
+    JoinGroupResponseData other =
+        done(shard.join(join("", null, "roundrobin"), false, true, "c", ""));
     assertThat(Errors.forCode(other.errorCode())).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL);
     JoinGroupResponseData tooShort =
-        done(shard.join(join("", null, "range").setSessionTimeoutMs(10), false, "c", ""));
+        done(shard.join(join("", null, "range").setSessionTimeoutMs(10), false, true, "c", ""));
     assertThat(Errors.forCode(tooShort.errorCode())).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
-    JoinGroupResponseData third = done(shard.join(join("", null, "range"), false, "c", ""));
+    JoinGroupResponseData third = done(shard.join(join("", null, "range"), false, true, "c", ""));
     assertThat(Errors.forCode(third.errorCode())).isEqualTo(Errors.GROUP_MAX_SIZE_REACHED);
   }
 
@@ -199,16 +203,16 @@ class GroupCoordinatorShardTest {
   void shouldGiveARestartedStaticMemberItsAssignmentAndFenceTheOldId() {
     // Given a stable group of static members s1 (leader) and s2
     CompletableFuture<JoinGroupResponseData> j1 =
-        shard.join(join("", "s1", "range"), true, "c", "");
+        shard.join(join("", "s1", "range"), true, true, "c", "");
     CompletableFuture<JoinGroupResponseData> j2 =
-        shard.join(join("", "s2", "range"), true, "c", "");
+        shard.join(join("", "s2", "range"), true, true, "c", "");
     timer.advance(2 * INITIAL_DELAY_MS);
     String leader = done(j1).memberId();
     String old = done(j2).memberId();
     sync(leader, 1, Map.of(leader, new byte[] {1}, old, new byte[] {2}));
 
     // When s2 restarts and joins without a member id
-    JoinGroupResponseData rejoin = done(shard.join(join("", "s2", "range"), true, "c", ""));
+    JoinGroupResponseData rejoin = done(shard.join(join("", "s2", "range"), true, true, "c", ""));
 
     // Then it gets a new id in the same generation, no rebalance, and the old id is fenced
     assertThat(Errors.forCode(rejoin.errorCode())).isEqualTo(Errors.NONE);
@@ -217,6 +221,52 @@ class GroupCoordinatorShardTest {
     assertThat(shard.group("g").state()).isEqualTo(GroupState.STABLE);
     assertThat(sync(rejoin.memberId(), 1, Map.of()).assignment()).containsExactly(2);
     assertThat(shard.heartbeat("g", old, "s2", 1)).isEqualTo(Errors.FENCED_INSTANCE_ID);
+  }
+
+  @Test
+  void shouldLetARestartedStaticLeaderSkipTheAssignmentWithoutARebalance() {
+    restartStaticLeader(true);
+  }
+
+  @Test
+  void shouldLetARestartedStaticLeaderOfAPreV9ClientSyncAsAFollower() {
+    restartStaticLeader(false);
+  }
+
+  private void restartStaticLeader(boolean v9) {
+    // Given a stable group of static members s1 (leader) and s2
+    CompletableFuture<JoinGroupResponseData> j1 =
+        shard.join(join("", "s1", "range"), true, v9, "c", "");
+    CompletableFuture<JoinGroupResponseData> j2 =
+        shard.join(join("", "s2", "range"), true, v9, "c", "");
+    timer.advance(2 * INITIAL_DELAY_MS);
+    String oldLeader = done(j1).memberId();
+    String follower = done(j2).memberId();
+    assertThat(done(j1).leader()).isEqualTo(oldLeader);
+    sync(oldLeader, 1, Map.of(oldLeader, new byte[] {1}, follower, new byte[] {2}));
+
+    // When s1 restarts and joins without a member id
+    JoinGroupResponseData rejoin = done(shard.join(join("", "s1", "range"), true, v9, "c", ""));
+
+    // Then there is no rebalance: same generation, the group stays stable
+    assertThat(Errors.forCode(rejoin.errorCode())).isEqualTo(Errors.NONE);
+    assertThat(rejoin.generationId()).isEqualTo(1);
+    assertThat(shard.group("g").state()).isEqualTo(GroupState.STABLE);
+    if (v9) {
+      // And from v9 it leads, sees both members and is told to skip the assignment
+      assertThat(rejoin.leader()).isEqualTo(rejoin.memberId());
+      assertThat(rejoin.skipAssignment()).isTrue();
+      assertThat(rejoin.members()).hasSize(2);
+    } else {
+      // And before v9 it is told its old id leads, so it syncs as a follower
+      assertThat(rejoin.leader()).isEqualTo(oldLeader);
+      assertThat(rejoin.skipAssignment()).isFalse();
+      assertThat(rejoin.members()).isEmpty();
+    }
+    // And its SyncGroup (no assignments) returns its old assignment; the follower is untouched
+    assertThat(sync(rejoin.memberId(), 1, Map.of()).assignment()).containsExactly(1);
+    assertThat(shard.heartbeat("g", follower, "s2", 1)).isEqualTo(Errors.NONE);
+    assertThat(shard.heartbeat("g", oldLeader, "s1", 1)).isEqualTo(Errors.FENCED_INSTANCE_ID);
   }
 
   @Test
