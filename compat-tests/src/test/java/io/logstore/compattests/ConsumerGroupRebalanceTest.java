@@ -9,28 +9,22 @@ import io.logstore.testkit.BrokersTest;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Three stock KafkaConsumers (4.3.1) in one group on a 6-partition topic, with the eager range
@@ -44,92 +38,42 @@ class ConsumerGroupRebalanceTest {
   private static final int PARTITIONS = 6;
   private static final int SESSION_TIMEOUT_MS = 6000;
 
-  /** One in-process member, polled on its own thread. */
-  private static final class Member implements AutoCloseable {
-    final String name;
-    final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
-    final List<String> processed;
-    final AtomicBoolean running = new AtomicBoolean(true);
-    final Thread thread;
-    final List<Throwable> errors = new CopyOnWriteArrayList<>();
-
-    Member(
-        String name,
-        BrokerUnderTest broker,
-        String group,
-        String topic,
-        String assignor,
-        List<String> processed) {
-      this.name = name;
-      this.processed = processed;
-      this.thread = new Thread(() -> run(broker, group, topic, assignor), name);
-      thread.start();
-    }
-
-    private void run(BrokerUnderTest broker, String group, String topic, String assignor) {
-      Map<String, Object> config =
-          Map.of(
-              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              broker.bootstrapServers(),
-              ConsumerConfig.GROUP_ID_CONFIG,
-              group,
-              ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-              assignor,
-              ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-              SESSION_TIMEOUT_MS,
-              ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-              500,
-              ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-              false,
-              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-              "earliest");
-      try (KafkaConsumer<String, String> consumer =
-          new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-        consumer.subscribe(
-            List.of(topic),
-            new ConsumerRebalanceListener() {
-              @Override
-              public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                owned.removeAll(partitions);
-              }
-
-              @Override
-              public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                owned.addAll(partitions);
-              }
-
-              @Override
-              public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                owned.removeAll(partitions);
-              }
-            });
-        while (running.get()) {
-          boolean any = false;
-          for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
+  /** A member polled on its own thread; it notes each record and commits after each poll. */
+  private static PolledMember member(
+      String name,
+      BrokerUnderTest broker,
+      String group,
+      String topic,
+      String assignor,
+      List<String> processed) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            assignor,
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            SESSION_TIMEOUT_MS,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            500,
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest");
+    return new PolledMember(
+        name,
+        config,
+        topic,
+        (consumer, records) -> {
+          for (ConsumerRecord<String, String> r : records) {
             processed.add(r.partition() + "@" + r.offset());
-            any = true;
           }
-          if (any) {
+          if (!records.isEmpty()) {
             consumer.commitSync();
           }
-        }
-      } catch (Throwable t) {
-        errors.add(t);
-      } finally {
-        owned.clear();
-      }
-    }
-
-    @Override
-    public void close() {
-      running.set(false);
-      try {
-        thread.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while stopping " + name, e);
-      }
-    }
+        });
   }
 
   private static void produce(BrokerUnderTest broker, String topic, int from, int to) {
@@ -141,13 +85,13 @@ class ConsumerGroupRebalanceTest {
     }
   }
 
-  private static Set<TopicPartition> union(List<Member> members) {
+  private static Set<TopicPartition> union(List<PolledMember> members) {
     Set<TopicPartition> all = new HashSet<>();
     members.forEach(m -> all.addAll(m.owned));
     return all;
   }
 
-  private static boolean exclusive(List<Member> members) {
+  private static boolean exclusive(List<PolledMember> members) {
     int total = members.stream().mapToInt(m -> m.owned.size()).sum();
     return total == union(members).size();
   }
@@ -170,12 +114,12 @@ class ConsumerGroupRebalanceTest {
     assertThat(Clients.autoCreate(broker, topic)).hasSize(PARTITIONS);
     produce(broker, topic, 0, 300);
     List<String> processed = new CopyOnWriteArrayList<>();
-    List<Member> members = new ArrayList<>();
+    List<PolledMember> members = new ArrayList<>();
     try {
       // Given three members of one group
       long start = System.nanoTime();
       for (int i = 0; i < 3; i++) {
-        members.add(new Member("m" + i, broker, group, topic, assignor, processed));
+        members.add(member("m" + i, broker, group, topic, assignor, processed));
       }
       // Then every partition has exactly one owner, and each member owns two
       await()
@@ -191,7 +135,7 @@ class ConsumerGroupRebalanceTest {
 
       // When more records arrive and one member leaves cleanly
       produce(broker, topic, 300, 600);
-      Member leaving = members.remove(2);
+      PolledMember leaving = members.remove(2);
       long leaveStart = System.nanoTime();
       leaving.close();
       await()
@@ -229,7 +173,7 @@ class ConsumerGroupRebalanceTest {
         forked.destroyForcibly();
       }
     } finally {
-      for (Member m : members) {
+      for (PolledMember m : members) {
         m.close();
       }
     }

@@ -7,21 +7,12 @@ import io.logstore.testkit.BrokerConfig;
 import io.logstore.testkit.BrokerUnderTest;
 import io.logstore.testkit.BrokersTest;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Static membership (KIP-345, KIP-814) with stock KafkaConsumers (4.3.1, classic protocol, eager
@@ -35,87 +26,26 @@ class StaticMembershipTest {
   private static final int PARTITIONS = 4;
   private static final int SESSION_TIMEOUT_MS = 20_000;
 
-  /** One in-process static member, polled on its own thread. */
-  private static final class Member implements AutoCloseable {
-    final String instanceId;
-    final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
-    final AtomicInteger assignments = new AtomicInteger();
-    final AtomicInteger revocations = new AtomicInteger();
-
-    /** The generation after the last poll; -1 before the first join completed. */
-    volatile int generation = -1;
-
-    final AtomicBoolean running = new AtomicBoolean(true);
-    final List<Throwable> errors = new CopyOnWriteArrayList<>();
-    final Thread thread;
-
-    Member(String instanceId, BrokerUnderTest broker, String group, String topic) {
-      this.instanceId = instanceId;
-      this.thread = new Thread(() -> run(broker, group, topic), "static-" + instanceId);
-      thread.start();
-    }
-
-    private void run(BrokerUnderTest broker, String group, String topic) {
-      Map<String, Object> config =
-          Map.of(
-              ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-              broker.bootstrapServers(),
-              ConsumerConfig.GROUP_ID_CONFIG,
-              group,
-              ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
-              instanceId,
-              ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-              RangeAssignor.class.getName(),
-              ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
-              SESSION_TIMEOUT_MS,
-              ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
-              500,
-              ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-              "earliest");
-      try (KafkaConsumer<String, String> consumer =
-          new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
-        consumer.subscribe(
-            List.of(topic),
-            new ConsumerRebalanceListener() {
-              @Override
-              public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                  revocations.incrementAndGet();
-                }
-                owned.removeAll(partitions);
-              }
-
-              @Override
-              public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                assignments.incrementAndGet();
-                owned.addAll(partitions);
-              }
-
-              @Override
-              public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                owned.removeAll(partitions);
-              }
-            });
-        while (running.get()) {
-          consumer.poll(Duration.ofMillis(100));
-          generation = consumer.groupMetadata().generationId();
-        }
-      } catch (Throwable t) {
-        errors.add(t);
-      }
-    }
-
-    /** Stops polling and closes the consumer: a static member does not leave the group. */
-    @Override
-    public void close() {
-      running.set(false);
-      try {
-        thread.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while stopping " + instanceId, e);
-      }
-    }
+  /** A static member with instance id {@code instanceId}, polled on its own thread. */
+  private static PolledMember member(
+      String instanceId, BrokerUnderTest broker, String group, String topic) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            group,
+            ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+            instanceId,
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            RangeAssignor.class.getName(),
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            SESSION_TIMEOUT_MS,
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            500,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest");
+    return new PolledMember(instanceId, config, topic, (consumer, records) -> {});
   }
 
   @BrokersTest
@@ -124,11 +54,11 @@ class StaticMembershipTest {
     String topic = Clients.uniqueTopic("static");
     String group = "static-" + topic;
     assertThat(Clients.autoCreate(broker, topic)).hasSize(PARTITIONS);
-    Member[] members = new Member[2];
+    PolledMember[] members = new PolledMember[2];
     try {
       // Given two static members of one group, each owning two partitions
-      members[0] = new Member("a", broker, group, topic);
-      members[1] = new Member("b", broker, group, topic);
+      members[0] = member("a", broker, group, topic);
+      members[1] = member("b", broker, group, topic);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -142,15 +72,15 @@ class StaticMembershipTest {
 
       // When each restarts in turn (one of them is the group's leader)
       for (int i = 0; i < 2; i++) {
-        Member restarting = members[i];
-        Member other = members[1 - i];
+        PolledMember restarting = members[i];
+        PolledMember other = members[1 - i];
         Set<TopicPartition> before = Set.copyOf(restarting.owned);
         int otherAssignments = other.assignments.get();
         int otherRevocations = other.revocations.get();
         restarting.close();
         assertThat(restarting.errors).isEmpty();
-        members[i] = new Member(restarting.instanceId, broker, group, topic);
-        Member restarted = members[i];
+        members[i] = member(restarting.name, broker, group, topic);
+        PolledMember restarted = members[i];
 
         // Then it gets the same partitions in the same generation
         await()
@@ -158,7 +88,7 @@ class StaticMembershipTest {
             .until(() -> restarted.owned.equals(before) && restarted.generation == generation);
         System.out.printf(
             "[%s] static member %s restarted: %s again, generation %d%n",
-            broker.name(), restarted.instanceId, before, generation);
+            broker.name(), restarted.name, before, generation);
 
         // And the other member saw no rebalance
         assertThat(other.generation).isEqualTo(generation);
@@ -167,7 +97,7 @@ class StaticMembershipTest {
         assertThat(other.owned).hasSize(2);
       }
     } finally {
-      for (Member m : members) {
+      for (PolledMember m : members) {
         if (m != null) {
           m.close();
           assertThat(m.errors).isEmpty();
@@ -176,9 +106,9 @@ class StaticMembershipTest {
     }
   }
 
-  private static Set<TopicPartition> union(Member[] members) {
+  private static Set<TopicPartition> union(PolledMember[] members) {
     Set<TopicPartition> all = new HashSet<>();
-    for (Member m : members) {
+    for (PolledMember m : members) {
       all.addAll(m.owned);
     }
     return all;

@@ -199,17 +199,28 @@ class GroupCoordinatorShardTest {
     assertThat(Errors.forCode(third.errorCode())).isEqualTo(Errors.GROUP_MAX_SIZE_REACHED);
   }
 
-  @Test
-  void shouldGiveARestartedStaticMemberItsAssignmentAndFenceTheOldId() {
-    // Given a stable group of static members s1 (leader) and s2
+  /**
+   * Static members s1 and s2 join (with JoinGroup v9 or older) and s1, the leader, assigns {1} to
+   * itself and {2} to s2: generation 1, Stable. Returns their member ids, s1 first.
+   */
+  private String[] stableStaticGroup(boolean v9) {
     CompletableFuture<JoinGroupResponseData> j1 =
-        shard.join(join("", "s1", "range"), true, true, "c", "");
+        shard.join(join("", "s1", "range"), true, v9, "c", "");
     CompletableFuture<JoinGroupResponseData> j2 =
-        shard.join(join("", "s2", "range"), true, true, "c", "");
+        shard.join(join("", "s2", "range"), true, v9, "c", "");
     timer.advance(2 * INITIAL_DELAY_MS);
     String leader = done(j1).memberId();
-    String old = done(j2).memberId();
-    sync(leader, 1, Map.of(leader, new byte[] {1}, old, new byte[] {2}));
+    String follower = done(j2).memberId();
+    assertThat(done(j1).leader()).isEqualTo(leader);
+    sync(leader, 1, Map.of(leader, new byte[] {1}, follower, new byte[] {2}));
+    assertThat(shard.group("g").state()).isEqualTo(GroupState.STABLE);
+    return new String[] {leader, follower};
+  }
+
+  @Test
+  void shouldGiveARestartedStaticMemberItsAssignmentAndFenceTheOldId() {
+    // Given a stable group of static members s1 (leader, assigned 1) and s2 (assigned 2)
+    String old = stableStaticGroup(true)[1];
 
     // When s2 restarts and joins without a member id
     JoinGroupResponseData rejoin = done(shard.join(join("", "s2", "range"), true, true, "c", ""));
@@ -234,16 +245,10 @@ class GroupCoordinatorShardTest {
   }
 
   private void restartStaticLeader(boolean v9) {
-    // Given a stable group of static members s1 (leader) and s2
-    CompletableFuture<JoinGroupResponseData> j1 =
-        shard.join(join("", "s1", "range"), true, v9, "c", "");
-    CompletableFuture<JoinGroupResponseData> j2 =
-        shard.join(join("", "s2", "range"), true, v9, "c", "");
-    timer.advance(2 * INITIAL_DELAY_MS);
-    String oldLeader = done(j1).memberId();
-    String follower = done(j2).memberId();
-    assertThat(done(j1).leader()).isEqualTo(oldLeader);
-    sync(oldLeader, 1, Map.of(oldLeader, new byte[] {1}, follower, new byte[] {2}));
+    // Given a stable group of static members s1 (leader, assigned 1) and s2 (assigned 2)
+    String[] ids = stableStaticGroup(v9);
+    String oldLeader = ids[0];
+    String follower = ids[1];
 
     // When s1 restarts and joins without a member id
     JoinGroupResponseData rejoin = done(shard.join(join("", "s1", "range"), true, v9, "c", ""));
