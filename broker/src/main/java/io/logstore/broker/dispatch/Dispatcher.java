@@ -38,7 +38,7 @@ public final class Dispatcher {
     CompletableFuture<Void> held = gate;
     if (!held.isDone() && request.apiKey() != ApiKeys.API_VERSIONS) {
       return held.handle((ignored, error) -> null)
-          .thenComposeAsync(ignored -> dispatchNow(context, request), context.eventLoop());
+          .thenComposeAsync(ignored -> dispatchNow(context, request), context.connectionExecutor());
     }
     return dispatchNow(context, request);
   }

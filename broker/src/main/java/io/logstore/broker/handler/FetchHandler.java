@@ -11,14 +11,14 @@ import io.logstore.replication.ReplicationError;
 import io.logstore.storage.LogSlice;
 import io.logstore.storage.OffsetOutOfRangeException;
 import io.logstore.wire.WireRecords;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -112,7 +112,7 @@ public final class FetchHandler extends AbstractApiHandler<FetchRequestData> {
         || targets.isEmpty()) {
       return CompletableFuture.completedFuture(first.response());
     }
-    DelayedFetch parked = new DelayedFetch(context.eventLoop(), version, request, targets);
+    DelayedFetch parked = new DelayedFetch(context.connectionExecutor(), version, request, targets);
     parked.park(request.maxWaitMs());
     return parked.result;
   }
@@ -346,7 +346,7 @@ public final class FetchHandler extends AbstractApiHandler<FetchRequestData> {
    */
   private final class DelayedFetch {
     final CompletableFuture<ApiMessage> result = new CompletableFuture<>();
-    private final EventLoop eventLoop;
+    private final ScheduledExecutorService eventLoop;
     private final short version;
     private final FetchRequestData request;
     private final List<Target> targets;
@@ -355,7 +355,10 @@ public final class FetchHandler extends AbstractApiHandler<FetchRequestData> {
     private ScheduledFuture<?> timer;
 
     DelayedFetch(
-        EventLoop eventLoop, short version, FetchRequestData request, List<Target> targets) {
+        ScheduledExecutorService eventLoop,
+        short version,
+        FetchRequestData request,
+        List<Target> targets) {
       this.eventLoop = eventLoop;
       this.version = version;
       this.request = request;

@@ -59,6 +59,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     KafkaResponse response;
   }
 
+  /**
+   * The frame is released once its request is answered, not when {@code dispatch} returns: a parsed
+   * body holds views into the frame (produce records), and a request may be handled later than it
+   * was read (held until the metadata caught up, see {@link Dispatcher#holdUntil}).
+   */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf frame = (ByteBuf) msg;
@@ -75,7 +80,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private void onFrame(ChannelHandlerContext ctx, ByteBuf frame) {
     ParseResult result = parser.parse(frame.nioBuffer());
     if (result instanceof ParseResult.Parsed parsed) {
-      dispatch(ctx, parsed.request());
+      dispatch(ctx, parsed.request(), frame);
     } else if (result instanceof ParseResult.UnsupportedApiVersions unsupported) {
       ApiVersionsResponseData body =
           new ApiVersionsResponseData()
@@ -107,7 +112,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     return keys;
   }
 
-  private void dispatch(ChannelHandlerContext ctx, KafkaRequest request) {
+  private void dispatch(ChannelHandlerContext ctx, KafkaRequest request, ByteBuf frame) {
     if (log.isTraceEnabled()) {
       log.trace(
           "connectionId={} apiKey={} version={} correlationId={}",
@@ -124,9 +129,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().eventLoop(),
             clock.millis());
     Slot slot = enqueue(ctx);
+    frame.retain();
     CompletionStage<ApiMessage> stage = dispatcher.dispatch(context, request);
     stage.whenComplete(
         (body, error) -> {
+          frame.release();
           if (ctx.executor().inEventLoop()) {
             onHandled(ctx, slot, request, body, error);
           } else {

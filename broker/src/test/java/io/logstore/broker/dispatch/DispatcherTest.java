@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.logstore.wire.KafkaRequest;
-import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.EventLoop;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -20,11 +20,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DispatcherTest {
-  private final EventLoop eventLoop = new DefaultEventLoop();
+  private final ScheduledExecutorService connectionThread =
+      Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
   void stop() {
-    eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    connectionThread.shutdownNow();
   }
 
   /** Answers Metadata, noting the thread it ran on. */
@@ -55,7 +56,7 @@ class DispatcherTest {
 
   private RequestContext context(ApiKeys key, short version) {
     return new RequestContext(
-        new RequestHeader(key, version, "test", 1), "c1", "/127.0.0.1", eventLoop, 0L);
+        new RequestHeader(key, version, "test", 1), "c1", "/127.0.0.1", connectionThread, 0L);
   }
 
   private static KafkaRequest request(ApiKeys key, short version, ApiMessage body) {
@@ -91,10 +92,10 @@ class DispatcherTest {
     assertThat(held).isNotDone();
     assertThat(metadata.ranOn).isNull();
 
-    // When the metadata catches up, Metadata is answered, on the connection's event loop
+    // When the metadata catches up, Metadata is answered, on the connection's thread
     caughtUp.complete(null);
     assertThat(held.get(5, TimeUnit.SECONDS)).isInstanceOf(MetadataResponseData.class);
-    assertThat(eventLoop.inEventLoop(metadata.ranOn)).isTrue();
+    assertThat(connectionThread.submit(Thread::currentThread).get()).isSameAs(metadata.ranOn);
   }
 
   @Test
