@@ -100,6 +100,9 @@ public final class Broker implements AutoCloseable {
   /** Runs admin requests that create, delete or fsync files, off the event loops. */
   private ExecutorService adminExecutor;
 
+  /** Writes producer id blocks ahead of demand, off the event loops. */
+  private ExecutorService producerIdWriter;
+
   private InetSocketAddress boundAddress;
 
   private Broker(BrokerConfig config, Clock clock) {
@@ -143,10 +146,12 @@ public final class Broker implements AutoCloseable {
               dataDir,
               config.nodeId(),
               quorumVoters.isEmpty() ? null : ClusterNode.clusterId(quorumVoters));
+      producerIdWriter = daemonExecutor("logstore-producer-ids");
       producerIds =
           quorumVoters.isEmpty()
-              ? new ProducerIdManager(dataDir)
-              : new ProducerIdManager(dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE);
+              ? new ProducerIdManager(dataDir, producerIdWriter)
+              : new ProducerIdManager(
+                  dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE, producerIdWriter);
     } catch (LogDirLockedException e) {
       throw new BrokerStartupException(
           "Data directory " + dataDir + " is locked: another LogStore broker is using it", e);
@@ -177,13 +182,7 @@ public final class Broker implements AutoCloseable {
       throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
     }
     ConfigAdmin configAdmin = new ConfigAdmin(topics, meta.nodeId());
-    adminExecutor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "logstore-admin");
-              t.setDaemon(true);
-              return t;
-            });
+    adminExecutor = daemonExecutor("logstore-admin");
     ClusterView cluster = clustered ? clusterView() : null;
     LeaderHints hints = cluster == null ? LeaderHints.NONE : cluster.leaderHints();
     HandlerRegistry registry = new HandlerRegistry();
@@ -347,6 +346,15 @@ public final class Broker implements AutoCloseable {
         dataDir);
   }
 
+  private static ExecutorService daemonExecutor(String threadName) {
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, threadName);
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
   private static GroupConfig groupConfig(BrokerConfig config) {
     return new GroupConfig(
         config.offsetsTopicPartitions(),
@@ -446,6 +454,9 @@ public final class Broker implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    if (producerIdWriter != null) {
+      producerIdWriter.shutdown();
     }
     if (groupCoordinator != null) {
       groupCoordinator.close();

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -77,6 +78,16 @@ public final class PartitionLog {
       new PriorityQueue<>(Comparator.comparingLong(FlushWaiter::offset));
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final AtomicLong fsyncCount = new AtomicLong();
+
+  /**
+   * A leader epoch was added by an append and the checkpoint is not yet rewritten: the next flush
+   * round writes it (before the records of that epoch count as flushed), so appends never fsync.
+   */
+  private final AtomicBoolean epochCacheDirty = new AtomicBoolean();
+
+  /** The producer state captured at the last roll, written by the next flush round. */
+  private final AtomicReference<ProducerStateManager.Snapshot> pendingSnapshot =
+      new AtomicReference<>();
 
   private PartitionLog(
       PartitionId id, UUID topicId, Path dir, LogConfig config, LogRuntime runtime) {
@@ -582,7 +593,9 @@ public final class PartitionLog {
     }
     logEndOffset = last.nextOffset();
     for (RecordBatchHeader h : headers) {
-      epochCache.assign(h.partitionLeaderEpoch(), h.baseOffset());
+      if (epochCache.assignWithoutFlush(h.partitionLeaderEpoch(), h.baseOffset())) {
+        epochCacheDirty.set(true);
+      }
     }
     LogConfig cfg = config;
     if (cfg.durabilityMode() == DurabilityMode.INTERVAL) {
@@ -621,7 +634,8 @@ public final class PartitionLog {
           "cannot roll " + id + ": a segment with base offset " + newBaseOffset + " exists");
     }
     old.onBecomeInactive();
-    producerState.takeSnapshot(logEndOffset);
+    // Captured here, written by the flush round this roll requests: no fsync under the append lock.
+    pendingSnapshot.set(producerState.captureSnapshot(logEndOffset));
     LogSegment segment = LogSegment.create(id, dir, newBaseOffset, config);
     segments.put(newBaseOffset, segment);
     dirNeedsFsync = true;
@@ -716,6 +730,18 @@ public final class PartitionLog {
       dirNeedsFsync = false;
       AtomicFiles.fsyncDirectory(dir);
       fsyncCount.incrementAndGet();
+    }
+    if (epochCacheDirty.getAndSet(false)) {
+      try {
+        epochCache.flush();
+      } catch (IOException e) {
+        epochCacheDirty.set(true);
+        throw e;
+      }
+    }
+    ProducerStateManager.Snapshot snapshot = pendingSnapshot.getAndSet(null);
+    if (snapshot != null) {
+      producerState.writeSnapshot(snapshot);
     }
     lastFlushMs = runtime.clock().millis();
   }
@@ -860,6 +886,7 @@ public final class PartitionLog {
         }
         long newEnd = segments.lastEntry().getValue().truncateTo(offset);
         logEndOffset = newEnd;
+        pendingSnapshot.set(null);
         if (flushedOffset > newEnd) {
           flushedOffset = newEnd;
         }
@@ -902,6 +929,7 @@ public final class PartitionLog {
         s.renameToDeleted();
       }
       segments.put(offset, LogSegment.create(id, dir, offset, config));
+      pendingSnapshot.set(null);
       logStartOffset = offset;
       logEndOffset = offset;
       highWatermark = offset;

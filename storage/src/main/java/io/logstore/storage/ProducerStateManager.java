@@ -228,8 +228,19 @@ final class ProducerStateManager {
     return dir.resolve(LogSegment.fileName(offset, SNAPSHOT_SUFFIX));
   }
 
+  /** The producer state as of an offset, serialised in memory, not yet written. */
+  record Snapshot(long offset, ByteBuffer payload) {}
+
   /** Writes the state as of {@code offset} and prunes all but the newest snapshots. */
   void takeSnapshot(long offset) throws IOException {
+    writeSnapshot(captureSnapshot(offset));
+  }
+
+  /**
+   * The state as of {@code offset} in memory (cheap; under the caller's append lock), to be written
+   * later by {@link #writeSnapshot} off the append path.
+   */
+  Snapshot captureSnapshot(long offset) {
     int size = 4;
     for (Producer p : producers.values()) {
       size += 14 + p.batches.size() * 32;
@@ -246,7 +257,13 @@ final class ProducerStateManager {
             .putLong(b.timestamp());
       }
     }
-    AtomicChecksummedFile.write(snapshotFile(offset), SNAPSHOT_VERSION, buf.flip());
+    return new Snapshot(offset, buf.flip());
+  }
+
+  /** Writes a captured snapshot (tmp, fsync, rename, fsync dir) and prunes older ones. */
+  void writeSnapshot(Snapshot snapshot) throws IOException {
+    AtomicChecksummedFile.write(
+        snapshotFile(snapshot.offset()), SNAPSHOT_VERSION, snapshot.payload().duplicate());
     List<Long> offsets = snapshotOffsets();
     for (int i = 0; i < offsets.size() - SNAPSHOTS_TO_KEEP; i++) {
       Files.deleteIfExists(snapshotFile(offsets.get(i)));

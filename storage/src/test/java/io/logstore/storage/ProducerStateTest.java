@@ -4,6 +4,7 @@ import static io.logstore.storage.TestBatches.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ProducerStateTest extends LogTestSupport {
@@ -94,6 +95,8 @@ class ProducerStateTest extends LogTestSupport {
       append(log, batch("a").producer(7, 1, seq));
     }
     append(log, batch("z").producer(8, 0, 10));
+    // (the flush round writes the roll's snapshot)
+    log.awaitFlushed(log.logEndOffset()).get(10, TimeUnit.SECONDS);
     assertThat(new ProducerStateManager(TP, partitionDir()).snapshotOffsets()).isNotEmpty();
     // When
     PartitionLog recovered = crashAndReopen();
@@ -117,7 +120,9 @@ class ProducerStateTest extends LogTestSupport {
     PartitionLog log = createLog(baseConfig().withSegmentBytes(size));
     // When
     for (int i = 0; i < 6; i++) {
-      append(log, batch("a").producer(1, 0, i));
+      AppendResult appended = append(log, batch("a").producer(1, 0, i));
+      // (acknowledged: the flush round has written the snapshot of the roll before it)
+      log.awaitFlushed(appended.lastOffset() + 1).get(10, TimeUnit.SECONDS);
     }
     // Then
     assertThat(new ProducerStateManager(TP, partitionDir()).snapshotOffsets())

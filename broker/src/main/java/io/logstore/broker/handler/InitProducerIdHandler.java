@@ -15,7 +15,8 @@ import org.apache.kafka.common.protocol.Errors;
  * InitProducerId v0-5 for idempotent producers: like Kafka, a request without a transactional id
  * always gets a fresh producer id at epoch 0 (also when a producer asks to bump its epoch after a
  * sequence error, KIP-360). Transactions are not supported: a transactional id is refused with
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients treat as fatal rather than retrying.
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which clients treat as fatal rather than retrying. The id
+ * comes without I/O on the network thread (blocks are reserved ahead, off it).
  */
 public final class InitProducerIdHandler extends AbstractApiHandler<InitProducerIdRequestData> {
   private final ProducerIdManager producerIds;
@@ -34,10 +35,16 @@ public final class InitProducerIdHandler extends AbstractApiHandler<InitProducer
       return CompletableFuture.completedFuture(
           response.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code()));
     }
-    return CompletableFuture.completedFuture(
-        response
-            .setErrorCode(Errors.NONE.code())
-            .setProducerId(producerIds.nextProducerId())
-            .setProducerEpoch((short) 0));
+    return producerIds
+        .nextProducerId()
+        .handle(
+            (id, error) ->
+                error == null
+                    ? response
+                        .setErrorCode(Errors.NONE.code())
+                        .setProducerId(id)
+                        .setProducerEpoch((short) 0)
+                    // As Kafka while no producer id block is available: the client retries.
+                    : response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code()));
   }
 }
