@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three brokers with {@code controller.quorum.voters} form the metadata quorum and register; a
  * controlled shutdown and a restart show in every broker's metadata.
+ *
+ * <p>In-process brokers forming a cluster: an integration test (bin/test runs it in pass 2).
  */
+@Tag("integration")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterMembershipTest {
   private static final Duration AWAIT = Duration.ofSeconds(30);

@@ -31,6 +31,7 @@ import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Metadata shows leader, replicas and ISR; acks=all records reach every replica's log; after the
  * leader stops, a follower leads and still holds every acknowledged record; with the ISR below
  * min.insync.replicas acks=all is refused; a restarted broker catches up and rejoins the ISR.
+ *
+ * <p>In-process brokers forming a cluster: an integration test (bin/test runs it in pass 2).
  */
+@Tag("integration")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ClusterReplicationTest {
   private static final Duration AWAIT = Duration.ofSeconds(60);

@@ -32,6 +32,7 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.RequestUtils;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * NOT_LEADER_OR_FOLLOWER with the current leader, its epoch and its endpoint (KIP-951); a leader
  * epoch newer than the leader's in a Fetch is UNKNOWN_LEADER_EPOCH.
  */
+/** In-process brokers forming a cluster: an integration test (bin/test runs it in pass 2). */
+@Tag("integration")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterRoutingTest {
   private static final Duration AWAIT = Duration.ofSeconds(60);

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The controller on a real 3-voter Ratis group: commands from any node are decided on the committed
  * image, heartbeats keep brokers ACTIVE, silence fences them and moves their leaderships, and all
  * of it survives the loss of the Raft leader.
+ *
+ * <p>Real Ratis servers on loopback ports: an integration test (bin/test runs it in pass 2).
  */
+@Tag("integration")
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ControllerServiceTest {
   private static final Duration AWAIT = Duration.ofSeconds(20);

@@ -33,12 +33,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/** Real Ratis servers on loopback ports: an integration test (bin/test runs it in pass 2). */
+@Tag("integration")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RatisMetadataQuorumTest {
   private static final Logger LOG = LoggerFactory.getLogger(RatisMetadataQuorumTest.class);
