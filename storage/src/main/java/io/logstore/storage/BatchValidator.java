@@ -226,4 +226,23 @@ final class BatchValidator {
       throw invalid(partition, "varlong longer than 10 bytes");
     }
   }
+
+  /**
+   * The follower path keeps the leader's offsets: each batch must start at or after {@code
+   * logEndOffset} and after the previous batch.
+   */
+  static void checkAscendingFrom(
+      List<RecordBatchHeader> headers, long logEndOffset, PartitionId partition)
+      throws InvalidBatchException {
+    long expected = logEndOffset;
+    for (RecordBatchHeader h : headers) {
+      if (h.baseOffset() < expected) {
+        throw new InvalidBatchException(
+            Reason.INVALID_RECORD,
+            partition,
+            "follower batch at offset " + h.baseOffset() + " is below the expected " + expected);
+      }
+      expected = h.nextOffset();
+    }
+  }
 }

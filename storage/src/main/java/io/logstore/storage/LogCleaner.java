@@ -158,7 +158,7 @@ final class LogCleaner {
       reason = "dirty ratio";
     } else if (dirtyBytes > 0 && pastMaxCompactionLag(firstDirtySegment, cfg, nowMs)) {
       reason = "max compaction lag";
-    } else if (log.earliestDeleteHorizonMs() <= nowMs) {
+    } else if (log.cleanerState().earliestDeleteHorizonMs() <= nowMs) {
       reason = "tombstones past their delete horizon";
     }
     if (reason == null) {
@@ -187,7 +187,7 @@ final class LogCleaner {
     if (plan == null) {
       return false;
     }
-    long truncationsAtStart = log.truncations();
+    long truncationsAtStart = log.cleanerState().truncations();
     long sizeBefore = log.sizeInBytes();
     OffsetMap offsets = offsetMap();
     long endOffset = buildOffsetMap(log, plan, offsets);
@@ -205,8 +205,8 @@ final class LogCleaner {
         return false;
       }
     }
-    log.updateCleanerCheckpoint(endOffset);
-    log.updateEarliestDeleteHorizonMs(earliestHorizon[0]);
+    log.cleanerState().updateCheckpoint(endOffset);
+    log.cleanerState().updateEarliestDeleteHorizonMs(earliestHorizon[0]);
     LOG.info(
         "Cleaned log: topicPartition={} reason={} dirtyRatio={} firstDirtyOffset={}"
             + " cleanedUpTo={} keys={} segments={} sizeBefore={} sizeAfter={}",

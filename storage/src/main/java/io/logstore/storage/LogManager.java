@@ -234,7 +234,7 @@ public final class LogManager implements AutoCloseable {
       PartitionLog log = PartitionLog.load(child, config.defaultLogConfig(), runtime, hints);
       Long cleanedUpTo = cleanerOffsets.get(id);
       if (cleanedUpTo != null) {
-        log.updateCleanerCheckpoint(cleanedUpTo);
+        log.cleanerState().updateCheckpoint(cleanedUpTo);
       }
       PartitionLog previous = logs.putIfAbsent(id, log);
       if (previous != null) {
@@ -467,8 +467,8 @@ public final class LogManager implements AutoCloseable {
     synchronized (cleanerCheckpointLock) {
       Map<PartitionId, Long> offsets = new HashMap<>();
       for (PartitionLog log : logs.values()) {
-        if (log.dir().getParent().equals(root) && log.cleanerCheckpointForFile() >= 0) {
-          offsets.put(log.id(), log.cleanerCheckpointForFile());
+        if (log.dir().getParent().equals(root) && log.cleanerState().checkpointForFile() >= 0) {
+          offsets.put(log.id(), log.cleanerState().checkpointForFile());
         }
       }
       OffsetCheckpointFile.write(root.resolve(OffsetCheckpointFile.CLEANER), offsets);

@@ -2,25 +2,17 @@ package io.logstore.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +21,7 @@ import org.slf4j.LoggerFactory;
  * <topic>-<partition>}, plus {@code partition.metadata}, {@code leader-epoch-checkpoint} and
  * producer snapshots.
  *
- * <p>{@code partition.metadata} is written with {@link AtomicChecksummedFile} (version 1). Payload,
- * big-endian: {@code topicIdMostSigBits int64 | topicIdLeastSigBits int64 | topicLength int16 |
- * topic UTF-8}.
+ * <p>The files of the directory and their start-up clean-up: {@link PartitionDirectory}.
  *
  * <p>Threading: appends, roll, truncation and retention hold {@code appendLock} (any thread). Flush
  * rounds run on a flusher thread under {@code flushLock}; truncation and segment removal also take
@@ -41,14 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class PartitionLog {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
 
-  static final String METADATA_FILE = "partition.metadata";
-  static final short METADATA_VERSION = 1;
-
   private final PartitionId id;
   private final UUID topicId;
   private final Path dir;
   private final LogRuntime runtime;
-  private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+  private final SegmentSet segments = new SegmentSet();
   private final ReentrantLock appendLock = new ReentrantLock();
   private final ReentrantLock flushLock = new ReentrantLock();
   private final ProducerStateManager producerState;
@@ -57,37 +44,16 @@ public final class PartitionLog {
   private volatile long logStartOffset;
   private volatile long logEndOffset;
   private volatile long highWatermark;
-  private volatile long flushedOffset;
   private volatile long lastFlushMs;
-  private volatile boolean dirNeedsFsync;
-  private volatile boolean hasWaiters;
   private volatile boolean closed;
 
-  /** Offsets below this were compacted by the cleaner; -1 = never cleaned. */
-  private volatile long cleanerCheckpoint = -1L;
+  private final CleanerState cleanerState = new CleanerState();
 
-  /** Earliest delete horizon of a tombstone the last clean kept; Long.MAX_VALUE if none. */
-  private volatile long earliestDeleteHorizonMs = Long.MAX_VALUE;
-
-  /** Bumped by every truncation, so the cleaner sees that segments it read have changed. */
-  private volatile long truncations;
-
-  private record FlushWaiter(long offset, CompletableFuture<Void> future) {}
-
-  private final PriorityQueue<FlushWaiter> waiters =
-      new PriorityQueue<>(Comparator.comparingLong(FlushWaiter::offset));
+  private final FlushWaiters flushed = new FlushWaiters();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final AtomicLong fsyncCount = new AtomicLong();
 
-  /**
-   * A leader epoch was added by an append and the checkpoint is not yet rewritten: the next flush
-   * round writes it (before the records of that epoch count as flushed), so appends never fsync.
-   */
-  private final AtomicBoolean epochCacheDirty = new AtomicBoolean();
-
-  /** The producer state captured at the last roll, written by the next flush round. */
-  private final AtomicReference<ProducerStateManager.Snapshot> pendingSnapshot =
-      new AtomicReference<>();
+  private final DeferredWrites deferred = new DeferredWrites();
 
   private PartitionLog(
       PartitionId id, UUID topicId, Path dir, LogConfig config, LogRuntime runtime) {
@@ -108,104 +74,36 @@ public final class PartitionLog {
       PartitionId id, UUID topicId, Path dir, LogConfig config, LogRuntime runtime)
       throws IOException {
     Files.createDirectories(dir);
-    writeMetadata(dir, id, topicId);
+    PartitionDirectory.writeMetadata(dir, id, topicId);
     AtomicFiles.fsyncDirectory(dir.getParent());
     PartitionLog log = new PartitionLog(id, topicId, dir, config, runtime);
-    log.segments.put(0L, LogSegment.create(id, dir, 0L, config));
+    log.segments.put(LogSegment.create(id, dir, 0L, config));
     log.epochCache.flush();
-    log.dirNeedsFsync = true;
+    log.deferred.directoryChanged();
     return log;
-  }
-
-  private static void writeMetadata(Path dir, PartitionId id, UUID topicId) throws IOException {
-    byte[] topic = id.topic().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer buf = ByteBuffer.allocate(18 + topic.length);
-    buf.putLong(topicId.getMostSignificantBits()).putLong(topicId.getLeastSignificantBits());
-    buf.putShort((short) topic.length).put(topic);
-    AtomicChecksummedFile.write(dir.resolve(METADATA_FILE), METADATA_VERSION, buf.flip());
-  }
-
-  private static UUID readMetadata(Path dir, PartitionId id) throws IOException {
-    Path file = dir.resolve(METADATA_FILE);
-    try {
-      ByteBuffer buf =
-          AtomicChecksummedFile.read(file, METADATA_VERSION)
-              .orElseThrow(() -> new CorruptLogException("missing " + file + " for " + id));
-      UUID topicId = new UUID(buf.getLong(), buf.getLong());
-      byte[] topic = new byte[buf.getShort()];
-      buf.get(topic);
-      String name = new String(topic, StandardCharsets.UTF_8);
-      if (!name.equals(id.topic())) {
-        throw new CorruptLogException(file + " names topic " + name + ", not " + id.topic());
-      }
-      return topicId;
-    } catch (CorruptFileException | java.nio.BufferUnderflowException e) {
-      throw new CorruptLogException("unreadable " + file + " for " + id + ": " + e.getMessage(), e);
-    }
   }
 
   /** Loads a partition directory, recovering it unless the shutdown was clean. */
   static PartitionLog load(Path dir, LogConfig config, LogRuntime runtime, RecoveryHints hints)
       throws IOException {
     PartitionId id = PartitionId.fromDirName(dir.getFileName().toString());
-    UUID topicId = readMetadata(dir, id);
+    UUID topicId = PartitionDirectory.readMetadata(dir, id);
     PartitionLog log = new PartitionLog(id, topicId, dir, config, runtime);
     log.loadSegments(hints);
     return log;
   }
 
   private void loadSegments(RecoveryHints hints) throws IOException {
-    List<Long> bases = cleanDirectoryAndListSegments();
-    boolean rebuildEpochs = false;
-    try {
-      epochCache = LeaderEpochCache.load(dir);
-    } catch (CorruptFileException e) {
-      LOG.warn(
-          "Rebuilding leader epoch cache from the log: topicPartition={} file={}", id, e.file(), e);
-      rebuildEpochs = true;
+    LogLoader.Loaded loaded = LogLoader.load(id, dir, config, hints, segments);
+    epochCache = loaded.epochCache();
+    logStartOffset = loaded.logStartOffset();
+    logEndOffset = loaded.logEndOffset();
+    highWatermark = loaded.highWatermark();
+    if (loaded.createdFirstSegment()) {
+      deferred.directoryChanged();
     }
-    if (bases.isEmpty()) {
-      long start = hints.logStartOffset().orElse(0L);
-      segments.put(start, LogSegment.create(id, dir, start, config));
-      dirNeedsFsync = true;
-    }
-    long recoveryPoint = hints.cleanShutdown() ? Long.MAX_VALUE : hints.recoveryPoint().orElse(-1L);
-    boolean recovered = false;
-    for (int i = 0; i < bases.size(); i++) {
-      long base = bases.get(i);
-      long nextBase = i + 1 < bases.size() ? bases.get(i + 1) : Long.MAX_VALUE;
-      LogSegment segment = LogSegment.open(id, dir, base, config);
-      segments.put(base, segment);
-      if (nextBase <= recoveryPoint && segment.loadWithoutValidation(nextBase)) {
-        continue;
-      }
-      recovered = true;
-      long truncated =
-          segment.recover(
-              (pos, h) -> epochCache.assignWithoutFlush(h.partitionLeaderEpoch(), h.baseOffset()));
-      if (truncated > 0 || segment.nextOffset() > nextBase) {
-        deleteSegmentFilesAfter(bases.subList(i + 1, bases.size()));
-        break;
-      }
-    }
-    LogSegment active = segments.lastEntry().getValue();
-    logEndOffset = active.nextOffset();
-    if (rebuildEpochs) {
-      for (LogSegment s : segments.values()) {
-        s.scanHeaders(
-            0, (pos, h) -> epochCache.assignWithoutFlush(h.partitionLeaderEpoch(), h.baseOffset()));
-      }
-    }
-    epochCache.truncateFromEnd(logEndOffset);
-    epochCache.flush();
-    long firstBase = segments.firstKey();
-    logStartOffset =
-        Math.min(Math.max(hints.logStartOffset().orElse(firstBase), firstBase), logEndOffset);
-    highWatermark =
-        Math.max(
-            logStartOffset, Math.min(hints.highWatermark().orElse(logStartOffset), logEndOffset));
-    if (recovered) {
-      for (LogSegment s : segments.values()) {
+    if (loaded.recovered()) {
+      for (LogSegment s : segments.all()) {
         s.markIndexesDirty();
       }
       flushLock.lock();
@@ -216,7 +114,7 @@ public final class PartitionLog {
       }
       AtomicFiles.fsyncDirectory(dir);
     }
-    flushedOffset = logEndOffset;
+    flushed.reset(logEndOffset);
     rebuildProducerState();
     LOG.info(
         "Loaded log: topicPartition={} segments={} logStartOffset={} logEndOffset={} recovered={}",
@@ -224,135 +122,11 @@ public final class PartitionLog {
         segments.size(),
         logStartOffset,
         logEndOffset,
-        recovered);
+        loaded.recovered());
   }
 
-  private List<Long> cleanDirectoryAndListSegments() throws IOException {
-    completeSwaps();
-    List<Long> bases = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(LogSegment.DELETED_SUFFIX) || name.endsWith(AtomicFiles.TMP_SUFFIX)) {
-          LOG.info("Deleting leftover file: topicPartition={} file={}", id, f);
-          Files.deleteIfExists(f);
-        } else if (name.endsWith(LogSegment.LOG_SUFFIX)
-            && name.length() == 20 + LogSegment.LOG_SUFFIX.length()) {
-          bases.add(Long.parseLong(name.substring(0, 20)));
-        }
-      }
-    }
-    bases.sort(null);
-    return bases;
-  }
-
-  /**
-   * Finishes or rolls back a clean interrupted by a crash: {@code .cleaned} files (not committed)
-   * are deleted; each {@code <base>.log.swap} (committed) replaces the segments whose base offsets
-   * fall in {@code [base, swap's next offset)}, then takes the name {@code <base>.log}. Index swaps
-   * are deleted and the indexes of the swapped segment are rebuilt.
-   */
-  private void completeSwaps() throws IOException {
-    List<Path> logSwaps = new ArrayList<>();
-    List<Long> segmentBases = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(LogSegment.CLEANED_SUFFIX)) {
-          LOG.info("Deleting uncommitted cleaner output: topicPartition={} file={}", id, f);
-          Files.deleteIfExists(f);
-        } else if (name.endsWith(LogSegment.LOG_SUFFIX + LogSegment.SWAP_SUFFIX)) {
-          logSwaps.add(f);
-        } else if (name.endsWith(LogSegment.SWAP_SUFFIX)) {
-          Files.deleteIfExists(f);
-        } else if (name.endsWith(LogSegment.LOG_SUFFIX)
-            && name.length() == 20 + LogSegment.LOG_SUFFIX.length()) {
-          segmentBases.add(Long.parseLong(name.substring(0, 20)));
-        }
-      }
-    }
-    if (logSwaps.isEmpty()) {
-      return;
-    }
-    logSwaps.sort(null);
-    for (Path swap : logSwaps) {
-      long base = Long.parseLong(swap.getFileName().toString().substring(0, 20));
-      long next = Math.max(base + 1, nextOffsetOf(swap, base));
-      for (long covered : segmentBases) {
-        if (covered >= base && covered < next) {
-          Files.deleteIfExists(dir.resolve(LogSegment.fileName(covered, LogSegment.LOG_SUFFIX)));
-        }
-      }
-      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.INDEX_SUFFIX)));
-      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
-      Files.move(swap, dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
-      LOG.warn(
-          "Completed an interrupted clean: topicPartition={} file={} offset={} nextOffset={}",
-          id,
-          swap,
-          base,
-          next);
-    }
-    AtomicFiles.fsyncDirectory(dir);
-  }
-
-  /** The offset after the last whole batch of a segment file (its base if it has none). */
-  private static long nextOffsetOf(Path logFile, long base) throws IOException {
-    long next = base;
-    try (FileChannel ch = FileChannel.open(logFile)) {
-      long size = ch.size();
-      long pos = 0;
-      ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE);
-      while (size - pos >= RecordBatchHeader.HEADER_SIZE) {
-        header.clear();
-        int n = 0;
-        while (header.hasRemaining() && n >= 0) {
-          n = ch.read(header, pos + header.position());
-        }
-        if (header.hasRemaining()) {
-          break;
-        }
-        RecordBatchHeader h = RecordBatchHeader.parse(header, 0);
-        if (h.batchLength() < 0 || pos + h.sizeInBytes() > size) {
-          break;
-        }
-        next = h.nextOffset();
-        pos += h.sizeInBytes();
-      }
-    }
-    return next;
-  }
-
-  private void deleteSegmentFilesAfter(List<Long> bases) throws IOException {
-    for (long base : bases) {
-      LOG.warn(
-          "Deleting segment after a truncated one: topicPartition={} file={} offset={}",
-          id,
-          dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)),
-          base);
-      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX)));
-      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.INDEX_SUFFIX)));
-      Files.deleteIfExists(dir.resolve(LogSegment.fileName(base, LogSegment.TIME_INDEX_SUFFIX)));
-    }
-  }
-
-  /** Latest snapshot at or below the log end, then a replay of batch headers after it. */
   private void rebuildProducerState() throws IOException {
-    producerState.deleteSnapshotsAbove(logEndOffset);
-    long snapshot = producerState.loadLatestSnapshot(logEndOffset);
-    long from = snapshot >= 0 ? snapshot : logStartOffset;
-    for (LogSegment s : segments.values()) {
-      if (s.nextOffset() <= from) {
-        continue;
-      }
-      s.scanHeaders(
-          s.offsetIndex().lookupPosition(from),
-          (pos, h) -> {
-            if (h.baseOffset() >= from) {
-              producerState.update(h);
-            }
-          });
-    }
+    LogLoader.rebuildProducerState(producerState, segments, logStartOffset, logEndOffset);
   }
 
   // ---------------------------------------------------------------- accessors
@@ -384,7 +158,7 @@ public final class PartitionLog {
 
   /** All offsets below this are fsynced (the recovery point). */
   public long flushedOffset() {
-    return flushedOffset;
+    return flushed.flushedOffset();
   }
 
   public long highWatermark() {
@@ -397,11 +171,7 @@ public final class PartitionLog {
   }
 
   public long sizeInBytes() {
-    long total = 0;
-    for (LogSegment s : segments.values()) {
-      total += s.sizeBytes();
-    }
-    return total;
+    return segments.sizeInBytes();
   }
 
   public int segmentCount() {
@@ -416,17 +186,9 @@ public final class PartitionLog {
     return fsyncCount.get();
   }
 
-  List<LogSegment> segmentsForTest() {
-    return List.copyOf(segments.values());
-  }
-
   /** The segments in offset order; the last one is the active segment. */
   List<LogSegment> segmentsSnapshot() {
-    return List.copyOf(segments.values());
-  }
-
-  long truncations() {
-    return truncations;
+    return segments.snapshot();
   }
 
   LogRuntime runtime() {
@@ -442,26 +204,11 @@ public final class PartitionLog {
    * the log start offset if the log was never cleaned.
    */
   public long cleanerCheckpointOffset() {
-    long start = logStartOffset;
-    long checkpoint = cleanerCheckpoint;
-    return checkpoint < start || checkpoint > logEndOffset ? start : checkpoint;
+    return cleanerState.firstDirtyOffset(logStartOffset, logEndOffset);
   }
 
-  /** The raw checkpoint for the checkpoint file: -1 if the log was never cleaned. */
-  long cleanerCheckpointForFile() {
-    return cleanerCheckpoint;
-  }
-
-  void updateCleanerCheckpoint(long offset) {
-    cleanerCheckpoint = offset;
-  }
-
-  long earliestDeleteHorizonMs() {
-    return earliestDeleteHorizonMs;
-  }
-
-  void updateEarliestDeleteHorizonMs(long ms) {
-    earliestDeleteHorizonMs = ms;
+  CleanerState cleanerState() {
+    return cleanerState;
   }
 
   /** Producer id to the base offset of its last batch (the cleaner keeps those batches). */
@@ -517,20 +264,11 @@ public final class PartitionLog {
             (int) (b.lastOffset() - b.firstOffset() + 1));
       }
       long nowMs = runtime.clock().millis();
-      long next = logEndOffset;
-      int pos = batches.position();
+      List<RecordBatchHeader> assigned =
+          RecordBatchHeader.assignOffsets(
+              batches, headers, logEndOffset, leaderEpoch, logAppendTime ? nowMs : -1L);
       int records = 0;
-      List<RecordBatchHeader> assigned = new ArrayList<>(headers.size());
-      for (RecordBatchHeader h : headers) {
-        RecordBatchHeader.writeOffsetAndEpoch(batches, pos, next, leaderEpoch);
-        RecordBatchHeader a = h.withOffsetAndEpoch(next, leaderEpoch);
-        if (logAppendTime) {
-          int crc = RecordBatchHeader.writeLogAppendTime(batches, pos, h.sizeInBytes(), nowMs);
-          a = a.withLogAppendTime(nowMs, crc);
-        }
-        assigned.add(a);
-        next = a.nextOffset();
-        pos += h.sizeInBytes();
+      for (RecordBatchHeader h : assigned) {
         records += h.recordCount();
       }
       appendLocked(batches, assigned, nowMs);
@@ -560,16 +298,7 @@ public final class PartitionLog {
     appendLock.lock();
     try {
       ensureOpen();
-      long expected = logEndOffset;
-      for (RecordBatchHeader h : headers) {
-        if (h.baseOffset() < expected) {
-          throw new InvalidBatchException(
-              InvalidBatchException.Reason.INVALID_RECORD,
-              id,
-              "follower batch at offset " + h.baseOffset() + " is below the expected " + expected);
-        }
-        expected = h.nextOffset();
-      }
+      BatchValidator.checkAscendingFrom(headers, logEndOffset, id);
       appendLocked(batches, headers, runtime.clock().millis());
     } finally {
       appendLock.unlock();
@@ -587,22 +316,22 @@ public final class PartitionLog {
     RecordBatchHeader first = headers.get(0);
     RecordBatchHeader last = headers.get(headers.size() - 1);
     maybeRoll(batches.remaining(), first.baseOffset(), last.lastOffset(), nowMs);
-    segments.lastEntry().getValue().append(batches, headers, nowMs);
+    segments.active().append(batches, headers, nowMs);
     for (RecordBatchHeader h : headers) {
       producerState.update(h);
     }
     logEndOffset = last.nextOffset();
     for (RecordBatchHeader h : headers) {
       if (epochCache.assignWithoutFlush(h.partitionLeaderEpoch(), h.baseOffset())) {
-        epochCacheDirty.set(true);
+        deferred.epochAdded();
       }
     }
     LogConfig cfg = config;
     if (cfg.durabilityMode() == DurabilityMode.INTERVAL) {
-      if (logEndOffset - flushedOffset >= cfg.flushMessages()) {
+      if (logEndOffset - flushed.flushedOffset() >= cfg.flushMessages()) {
         requestFlush();
       }
-    } else if (hasWaiters) {
+    } else if (flushed.hasWaiters()) {
       requestFlush();
     }
   }
@@ -610,7 +339,7 @@ public final class PartitionLog {
   private void maybeRoll(int bytes, long firstOffset, long lastOffset, long nowMs)
       throws IOException {
     LogConfig cfg = config;
-    LogSegment active = segments.lastEntry().getValue();
+    LogSegment active = segments.active();
     boolean nonEmpty = active.sizeBytes() > 0;
     String reason = null;
     if (nonEmpty && (long) active.sizeBytes() + bytes > cfg.segmentBytes()) {
@@ -628,17 +357,17 @@ public final class PartitionLog {
   }
 
   private void roll(long newBaseOffset, String reason) throws IOException {
-    LogSegment old = segments.lastEntry().getValue();
-    if (segments.containsKey(newBaseOffset)) {
+    LogSegment old = segments.active();
+    if (segments.containsBase(newBaseOffset)) {
       throw new IllegalStateException(
           "cannot roll " + id + ": a segment with base offset " + newBaseOffset + " exists");
     }
     old.onBecomeInactive();
     // Captured here, written by the flush round this roll requests: no fsync under the append lock.
-    pendingSnapshot.set(producerState.captureSnapshot(logEndOffset));
+    deferred.snapshotTaken(producerState.captureSnapshot(logEndOffset));
     LogSegment segment = LogSegment.create(id, dir, newBaseOffset, config);
-    segments.put(newBaseOffset, segment);
-    dirNeedsFsync = true;
+    segments.put(segment);
+    deferred.directoryChanged();
     LOG.info(
         "Rolled segment: topicPartition={} offset={} reason={} previousSizeBytes={}",
         id,
@@ -657,18 +386,13 @@ public final class PartitionLog {
    * completes immediately. Completes exceptionally with the IOException if fsync fails.
    */
   public CompletableFuture<Void> awaitFlushed(long offset) {
-    if (config.durabilityMode() == DurabilityMode.INTERVAL || offset <= flushedOffset) {
+    if (config.durabilityMode() == DurabilityMode.INTERVAL) {
       return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<Void> future = new CompletableFuture<>();
-    synchronized (waiters) {
-      if (offset <= flushedOffset) {
-        return CompletableFuture.completedFuture(null);
-      }
-      waiters.add(new FlushWaiter(offset, future));
-      hasWaiters = true;
+    CompletableFuture<Void> future = flushed.await(offset);
+    if (!future.isDone()) {
+      requestFlush();
     }
-    requestFlush();
     return future;
   }
 
@@ -682,7 +406,7 @@ public final class PartitionLog {
   void maybeFlushOnInterval(long nowMs) {
     LogConfig cfg = config;
     if (cfg.durabilityMode() == DurabilityMode.INTERVAL
-        && logEndOffset > flushedOffset
+        && logEndOffset > flushed.flushedOffset()
         && nowMs - lastFlushMs >= cfg.flushMs()) {
       requestFlush();
     }
@@ -698,7 +422,7 @@ public final class PartitionLog {
     if (closed) {
       return;
     }
-    List<FlushWaiter> done = List.of();
+    FlushWaiters.Advance done = null;
     IOException failure = null;
     flushLock.lock();
     try {
@@ -706,7 +430,8 @@ public final class PartitionLog {
       flushSegments();
       done = advanceFlushed(target);
     } catch (IOException e) {
-      LOG.error("Flush failed: topicPartition={} dir={} offset={}", id, dir, flushedOffset, e);
+      LOG.error(
+          "Flush failed: topicPartition={} dir={} offset={}", id, dir, flushed.flushedOffset(), e);
       failure = e;
     } finally {
       flushLock.unlock();
@@ -714,79 +439,25 @@ public final class PartitionLog {
     // Waiters complete outside the lock: their callbacks may take the caller's locks (a replicated
     // partition's monitor), and those callers may truncate, which takes the flush lock.
     if (failure != null) {
-      failWaiters(failure);
+      flushed.failAll(failure);
     } else {
-      completeAll(done);
+      done.complete();
     }
   }
 
   private void flushSegments() throws IOException {
-    for (LogSegment s : segments.values()) {
-      if (s.needsFlush()) {
-        fsyncCount.addAndGet(s.flush(runtime.syncer()));
-      }
-    }
-    if (dirNeedsFsync) {
-      dirNeedsFsync = false;
-      AtomicFiles.fsyncDirectory(dir);
-      fsyncCount.incrementAndGet();
-    }
-    if (epochCacheDirty.getAndSet(false)) {
-      try {
-        epochCache.flush();
-      } catch (IOException e) {
-        epochCacheDirty.set(true);
-        throw e;
-      }
-    }
-    ProducerStateManager.Snapshot snapshot = pendingSnapshot.getAndSet(null);
-    if (snapshot != null) {
-      producerState.writeSnapshot(snapshot);
-    }
+    fsyncCount.addAndGet(segments.flush(runtime.syncer()));
+    fsyncCount.addAndGet(deferred.writeAll(dir, epochCache, producerState));
     lastFlushMs = runtime.clock().millis();
   }
 
-  private void completeWaiters(long target) {
-    completeAll(advanceFlushed(target));
-  }
-
-  private void completeAll(List<FlushWaiter> done) {
-    for (FlushWaiter w : done) {
-      w.future().complete(null);
-    }
-  }
-
   /** Sets the flushed offset; returns the waiters it covers (to complete), in offset order. */
-  private List<FlushWaiter> advanceFlushed(long target) {
-    List<FlushWaiter> done = new ArrayList<>();
-    boolean more;
-    synchronized (waiters) {
-      if (target > flushedOffset) {
-        flushedOffset = target;
-      }
-      while (!waiters.isEmpty() && waiters.peek().offset() <= flushedOffset) {
-        done.add(waiters.poll());
-      }
-      hasWaiters = !waiters.isEmpty();
-      more = hasWaiters && waiters.peek().offset() <= logEndOffset;
-    }
-    if (more) {
+  private FlushWaiters.Advance advanceFlushed(long target) {
+    FlushWaiters.Advance advance = flushed.advanceTo(target, logEndOffset);
+    if (advance.moreToFlush()) {
       requestFlush();
     }
-    return done;
-  }
-
-  private void failWaiters(IOException e) {
-    List<FlushWaiter> failed;
-    synchronized (waiters) {
-      failed = new ArrayList<>(waiters);
-      waiters.clear();
-      hasWaiters = false;
-    }
-    failed.sort(Comparator.comparingLong(FlushWaiter::offset));
-    for (FlushWaiter w : failed) {
-      w.future().completeExceptionally(e);
-    }
+    return advance;
   }
 
   // ---------------------------------------------------------------- reads
@@ -808,47 +479,17 @@ public final class PartitionLog {
     if (offset == end) {
       return LogSlice.empty();
     }
-    long limit = Math.min(maxOffsetExclusive, end);
-    Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
-    if (entry == null) {
-      entry = segments.firstEntry();
-    }
-    while (entry != null) {
-      LogSlice slice = entry.getValue().read(offset, maxBytes, limit, minOneBatch);
-      if (slice != null) {
-        return slice;
-      }
-      entry = segments.higherEntry(entry.getKey());
-    }
-    return LogSlice.empty();
+    return segments.read(offset, maxBytes, Math.min(maxOffsetExclusive, end), minOneBatch);
   }
 
   /** The first batch whose maxTimestamp is >= timestampMs, found through the time index. */
   public Optional<LogSlice> firstBatchWithMaxTimestampAtLeast(long timestampMs) throws IOException {
-    long end = logEndOffset;
-    for (LogSegment s : segments.values()) {
-      if (s.maxTimestampSoFar() >= timestampMs) {
-        LogSlice slice = s.firstBatchWithMaxTimestampAtLeast(timestampMs, end);
-        if (slice != null) {
-          return Optional.of(slice);
-        }
-      }
-    }
-    return Optional.empty();
+    return segments.firstBatchWithMaxTimestampAtLeast(timestampMs, logEndOffset);
   }
 
   /** The batch holding the largest timestamp (first such batch), for ListOffsets MAX_TIMESTAMP. */
   public Optional<LogSlice> batchWithLargestTimestamp() throws IOException {
-    LogSegment best = null;
-    for (LogSegment s : segments.values()) {
-      if (s.sizeBytes() > 0 && (best == null || s.maxTimestampSoFar() > best.maxTimestampSoFar())) {
-        best = s;
-      }
-    }
-    if (best == null || best.offsetOfMaxTimestampSoFar() < 0) {
-      return Optional.empty();
-    }
-    return Optional.ofNullable(best.batchContaining(best.offsetOfMaxTimestampSoFar()));
+    return segments.batchWithLargestTimestamp();
   }
 
   // ---------------------------------------------------------------- truncation and retention
@@ -870,28 +511,22 @@ public final class PartitionLog {
         epochCache.truncateFromEnd(offset);
         return;
       }
-      truncations++;
-      if (cleanerCheckpoint > offset) {
-        cleanerCheckpoint = offset;
-      }
+      cleanerState.onTruncatedTo(offset);
       if (offset < logStartOffset) {
         truncateFullyLocked(offset);
         return;
       }
       flushLock.lock();
       try {
-        List<LogSegment> removed = new ArrayList<>(segments.tailMap(offset, false).values());
-        for (LogSegment s : removed) {
-          segments.remove(s.baseOffset());
-        }
-        long newEnd = segments.lastEntry().getValue().truncateTo(offset);
+        List<LogSegment> removed = segments.removeAfter(offset);
+        long newEnd = segments.active().truncateTo(offset);
         logEndOffset = newEnd;
-        pendingSnapshot.set(null);
-        if (flushedOffset > newEnd) {
-          flushedOffset = newEnd;
-        }
+        deferred.dropSnapshot();
+        flushed.capAt(newEnd);
         highWatermark = Math.min(highWatermark, newEnd);
-        dirNeedsFsync |= !removed.isEmpty();
+        if (!removed.isEmpty()) {
+          deferred.directoryChanged();
+        }
         scheduleDeletion(removed, "truncation");
         LOG.info("Truncated log: topicPartition={} offset={} logEndOffset={}", id, offset, newEnd);
       } finally {
@@ -919,22 +554,20 @@ public final class PartitionLog {
   }
 
   private void truncateFullyLocked(long offset) throws IOException {
-    truncations++;
-    cleanerCheckpoint = -1L;
+    cleanerState.onTruncatedFully();
     flushLock.lock();
     try {
-      List<LogSegment> removed = new ArrayList<>(segments.values());
-      segments.clear();
+      List<LogSegment> removed = segments.removeAll();
       for (LogSegment s : removed) {
         s.renameToDeleted();
       }
-      segments.put(offset, LogSegment.create(id, dir, offset, config));
-      pendingSnapshot.set(null);
+      segments.put(LogSegment.create(id, dir, offset, config));
+      deferred.dropSnapshot();
       logStartOffset = offset;
       logEndOffset = offset;
       highWatermark = offset;
-      flushedOffset = offset;
-      dirNeedsFsync = true;
+      flushed.reset(offset);
+      deferred.directoryChanged();
       scheduleDeletionOfRenamed(removed, "full truncation");
     } finally {
       flushLock.unlock();
@@ -966,17 +599,11 @@ public final class PartitionLog {
       logStartOffset = offset;
       highWatermark = Math.max(highWatermark, offset);
       epochCache.truncateFromStart(offset);
-      deleteOldSegments((s, next) -> next != null && next.baseOffset() <= offset, "log start");
+      deleteOldSegments(SegmentSet.belowLogStart(offset), "log start");
       return logStartOffset;
     } finally {
       appendLock.unlock();
     }
-  }
-
-  /** Segment predicate: the segment and the one after it (null for the active segment). */
-  @FunctionalInterface
-  private interface SegmentPredicate {
-    boolean test(LogSegment segment, LogSegment next);
   }
 
   /**
@@ -1000,70 +627,38 @@ public final class PartitionLog {
       boolean delete = cfg.cleanupPolicy().includesDelete();
       if (delete && cfg.retentionMs() >= 0) {
         deleted +=
-            deleteOldSegments(
-                (s, next) -> nowMs - largestTimestamp(s) > cfg.retentionMs(), "retention.ms");
+            deleteOldSegments(SegmentSet.olderThan(cfg.retentionMs(), nowMs), "retention.ms");
       }
       if (delete && cfg.retentionBytes() >= 0) {
-        long[] excess = {sizeInBytes() - cfg.retentionBytes()};
         deleted +=
             deleteOldSegments(
-                (s, next) -> {
-                  if (excess[0] - s.sizeBytes() >= 0) {
-                    excess[0] -= s.sizeBytes();
-                    return true;
-                  }
-                  return false;
-                },
-                "retention.bytes");
+                SegmentSet.oldestBytes(sizeInBytes() - cfg.retentionBytes()), "retention.bytes");
       }
-      long start = logStartOffset;
-      deleted +=
-          deleteOldSegments((s, next) -> next != null && next.baseOffset() <= start, "log start");
+      deleted += deleteOldSegments(SegmentSet.belowLogStart(logStartOffset), "log start");
       return deleted;
     } finally {
       appendLock.unlock();
     }
   }
 
-  private static long largestTimestamp(LogSegment s) {
-    return s.maxTimestampSoFar() >= 0 ? s.maxTimestampSoFar() : s.rollingStartMs();
-  }
-
-  private int deleteOldSegments(SegmentPredicate predicate, String reason) throws IOException {
-    List<LogSegment> deletable = new ArrayList<>();
-    boolean includesActive = false;
-    for (Map.Entry<Long, LogSegment> e : segments.entrySet()) {
-      LogSegment s = e.getValue();
-      Map.Entry<Long, LogSegment> nextEntry = segments.higherEntry(e.getKey());
-      LogSegment next = nextEntry == null ? null : nextEntry.getValue();
-      long upperBound = next == null ? logEndOffset : next.baseOffset();
-      if (upperBound > highWatermark || !predicate.test(s, next)) {
-        break;
-      }
-      if (next == null) {
-        if (s.sizeBytes() == 0) {
-          break;
-        }
-        includesActive = true;
-      }
-      deletable.add(s);
-    }
+  private int deleteOldSegments(SegmentSet.SegmentPredicate predicate, String reason)
+      throws IOException {
+    SegmentSet.Deletable found = segments.deletablePrefix(predicate, logEndOffset, highWatermark);
+    List<LogSegment> deletable = found.segments();
     if (deletable.isEmpty()) {
       return 0;
     }
-    if (includesActive) {
+    if (found.includesActive()) {
       roll(logEndOffset, "expired active segment");
     }
     flushLock.lock();
     try {
-      for (LogSegment s : deletable) {
-        segments.remove(s.baseOffset());
-      }
-      dirNeedsFsync = true;
+      deletable.forEach(segments::remove);
+      deferred.directoryChanged();
     } finally {
       flushLock.unlock();
     }
-    long newStart = Math.max(logStartOffset, segments.firstKey());
+    long newStart = Math.max(logStartOffset, segments.firstBase());
     logStartOffset = newStart;
     highWatermark = Math.max(highWatermark, newStart);
     epochCache.truncateFromStart(newStart);
@@ -1091,7 +686,7 @@ public final class PartitionLog {
    * open for readers); rename the swap files to their final names, fsync the directory, publish the
    * new segment; delete the old files after {@code fileDeleteDelayMs}.
    *
-   * @param truncationsAtStart {@link #truncations()} when the cleaner read the segments
+   * @param truncationsAtStart {@link CleanerState#truncations()} when the cleaner read the segments
    * @param crashPoint test hook: throw {@link LogCleaner.SimulatedCrashException} there
    * @return false (and the cleaned files deleted) if the log changed meanwhile
    */
@@ -1099,48 +694,33 @@ public final class PartitionLog {
       List<LogSegment> olds, long truncationsAtStart, LogCleaner.CrashPoint crashPoint)
       throws IOException {
     long base = olds.get(0).baseOffset();
-    Path log = dir.resolve(LogSegment.fileName(base, LogSegment.LOG_SUFFIX));
-    Path index = dir.resolve(LogSegment.fileName(base, LogSegment.INDEX_SUFFIX));
-    Path timeIndex = dir.resolve(LogSegment.fileName(base, LogSegment.TIME_INDEX_SUFFIX));
     appendLock.lock();
     try {
-      boolean unchanged = !closed && truncations == truncationsAtStart;
+      boolean unchanged = !closed && cleanerState.truncations() == truncationsAtStart;
       for (LogSegment old : olds) {
-        unchanged &=
-            segments.get(old.baseOffset()) == old && segments.lastEntry().getValue() != old;
+        unchanged &= segments.isCurrent(old) && segments.active() != old;
       }
       if (!unchanged) {
-        for (Path p : List.of(log, index, timeIndex)) {
-          Files.deleteIfExists(withSuffix(p, LogSegment.CLEANED_SUFFIX));
-        }
+        PartitionDirectory.deleteCleaned(dir, base);
         LOG.info("Log changed during a clean, dropping its output: topicPartition={}", id);
         return false;
       }
       crashPoint.maybeCrash(LogCleaner.CrashPoint.BEFORE_SWAP);
-      for (Path p : List.of(index, timeIndex, log)) {
-        Files.move(withSuffix(p, LogSegment.CLEANED_SUFFIX), withSuffix(p, LogSegment.SWAP_SUFFIX));
-      }
-      AtomicFiles.fsyncDirectory(dir);
+      PartitionDirectory.commitCleaned(dir, base);
       crashPoint.maybeCrash(LogCleaner.CrashPoint.AFTER_SWAP);
       flushLock.lock();
       try {
         for (LogSegment old : olds) {
           old.renameToDeleted();
         }
-        for (Path p : List.of(log, index, timeIndex)) {
-          Files.move(withSuffix(p, LogSegment.SWAP_SUFFIX), p);
-        }
-        AtomicFiles.fsyncDirectory(dir);
-        Map.Entry<Long, LogSegment> after =
-            segments.higherEntry(olds.get(olds.size() - 1).baseOffset());
+        PartitionDirectory.completeSwap(dir, base);
+        Long after = segments.nextBaseAfter(olds.get(olds.size() - 1).baseOffset());
         LogSegment fresh = LogSegment.open(id, dir, base, config);
-        if (!fresh.loadWithoutValidation(after == null ? Long.MAX_VALUE : after.getKey())) {
+        if (!fresh.loadWithoutValidation(after == null ? Long.MAX_VALUE : after)) {
           fresh.rebuildIndexes();
         }
-        segments.put(base, fresh);
-        for (LogSegment old : olds.subList(1, olds.size())) {
-          segments.remove(old.baseOffset());
-        }
+        segments.put(fresh);
+        olds.subList(1, olds.size()).forEach(segments::remove);
       } finally {
         flushLock.unlock();
       }
@@ -1149,10 +729,6 @@ public final class PartitionLog {
     } finally {
       appendLock.unlock();
     }
-  }
-
-  private static Path withSuffix(Path p, String suffix) {
-    return p.resolveSibling(p.getFileName() + suffix);
   }
 
   private void scheduleDeletion(List<LogSegment> removed, String reason) throws IOException {
@@ -1226,12 +802,12 @@ public final class PartitionLog {
       }
       flushLock.lock();
       try {
-        for (LogSegment s : segments.values()) {
+        for (LogSegment s : segments.all()) {
           s.markIndexesDirty();
         }
         long target = logEndOffset;
         flushSegments();
-        completeWaiters(target);
+        advanceFlushed(target).complete();
         producerState.takeSnapshot(logEndOffset);
         closed = true;
         closeSegments();
@@ -1260,7 +836,7 @@ public final class PartitionLog {
     } finally {
       appendLock.unlock();
     }
-    failWaiters(new IOException("log of " + id + " was closed"));
+    flushed.failAll(new IOException("log of " + id + " was closed"));
   }
 
   /** Marks the log closed for a deletion; its files are closed later by the deleter. */
@@ -1271,25 +847,11 @@ public final class PartitionLog {
     } finally {
       appendLock.unlock();
     }
-    failWaiters(new IOException("log of " + id + " was deleted"));
+    flushed.failAll(new IOException("log of " + id + " was deleted"));
   }
 
   void closeSegments() throws IOException {
-    IOException first = null;
-    for (LogSegment s : segments.values()) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    segments.closeAll();
   }
 
   @Override

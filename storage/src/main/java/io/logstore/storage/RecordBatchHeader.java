@@ -1,6 +1,8 @@
 package io.logstore.storage;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -198,5 +200,33 @@ record RecordBatchHeader(
     CRC32C crc = new CRC32C();
     crc.update(covered);
     return (int) crc.getValue();
+  }
+
+  /**
+   * A leader's offset assignment, in place: batch by batch from {@code firstOffset}, rewrites base
+   * offset and leader epoch (outside the CRC) and, with {@code logAppendTimeMs >= 0}, the
+   * LOG_APPEND_TIME bit and max timestamp (recomputing the CRC). Returns the rewritten headers.
+   */
+  static List<RecordBatchHeader> assignOffsets(
+      ByteBuffer batches,
+      List<RecordBatchHeader> headers,
+      long firstOffset,
+      int leaderEpoch,
+      long logAppendTimeMs) {
+    long next = firstOffset;
+    int pos = batches.position();
+    List<RecordBatchHeader> assigned = new ArrayList<>(headers.size());
+    for (RecordBatchHeader h : headers) {
+      writeOffsetAndEpoch(batches, pos, next, leaderEpoch);
+      RecordBatchHeader a = h.withOffsetAndEpoch(next, leaderEpoch);
+      if (logAppendTimeMs >= 0) {
+        int crc = writeLogAppendTime(batches, pos, h.sizeInBytes(), logAppendTimeMs);
+        a = a.withLogAppendTime(logAppendTimeMs, crc);
+      }
+      assigned.add(a);
+      next = a.nextOffset();
+      pos += h.sizeInBytes();
+    }
+    return assigned;
   }
 }

@@ -144,11 +144,11 @@ class RecoveryTest extends LogTestSupport {
     // Given
     createLog(baseConfig());
     manager.close();
-    flipByte(partitionDir().resolve(PartitionLog.METADATA_FILE), 3);
+    flipByte(partitionDir().resolve(PartitionDirectory.METADATA_FILE), 3);
     // When / Then
     assertThatThrownBy(this::open)
         .isInstanceOf(CorruptLogException.class)
-        .hasMessageContaining(PartitionLog.METADATA_FILE)
+        .hasMessageContaining(PartitionDirectory.METADATA_FILE)
         .hasMessageContaining("orders-0");
     manager = null;
   }
