@@ -45,6 +45,7 @@ import io.logstore.broker.handler.ProduceHandler;
 import io.logstore.broker.handler.SyncGroupHandler;
 import io.logstore.broker.network.KafkaServer;
 import io.logstore.broker.partition.KafkaRecordBatchCodec;
+import io.logstore.broker.partition.PartitionService;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.producer.ProducerIdManager;
 import io.logstore.broker.topic.ConfigAdmin;
@@ -185,6 +186,16 @@ public final class Broker implements AutoCloseable {
     adminExecutor = daemonExecutor("logstore-admin");
     ClusterView cluster = clustered ? clusterView() : null;
     LeaderHints hints = cluster == null ? LeaderHints.NONE : cluster.leaderHints();
+    PartitionService partitions =
+        new PartitionService(
+            topics,
+            proposal -> {
+              ReplicaManager manager = replicaManager;
+              if (manager != null) {
+                manager.send(proposal);
+              }
+            },
+            clock);
     HandlerRegistry registry = new HandlerRegistry();
     registry
         .register(new ApiVersionsHandler(registry))
@@ -196,20 +207,11 @@ public final class Broker implements AutoCloseable {
                 config.numPartitions(),
                 cluster,
                 config.defaultReplicationFactor()))
-        .register(new ProduceHandler(topics, hints))
-        .register(
-            new FetchHandler(
-                topics,
-                proposal -> {
-                  ReplicaManager manager = replicaManager;
-                  if (manager != null) {
-                    manager.send(proposal);
-                  }
-                },
-                hints))
-        .register(new ListOffsetsHandler(topics))
+        .register(new ProduceHandler(topics, partitions, hints))
+        .register(new FetchHandler(topics, partitions, hints))
+        .register(new ListOffsetsHandler(partitions))
         .register(new InitProducerIdHandler(producerIds))
-        .register(new OffsetForLeaderEpochHandler(topics))
+        .register(new OffsetForLeaderEpochHandler(partitions))
         .register(
             OffLoopHandler.on(
                 adminExecutor,
@@ -235,7 +237,7 @@ public final class Broker implements AutoCloseable {
         .register(new ListPartitionReassignmentsHandler(cluster))
         .register(new DescribeTopicPartitionsHandler(topics, identity::get, cluster))
         .register(new DescribeLogDirsHandler(topics))
-        .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(topics)))
+        .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(partitions)))
         .register(
             new FindCoordinatorHandler(
                 identity::get,

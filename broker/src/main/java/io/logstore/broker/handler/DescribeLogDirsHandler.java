@@ -69,8 +69,8 @@ public final class DescribeLogDirsHandler extends AbstractApiHandler<DescribeLog
                     .add(
                         new DescribeLogDirsPartition()
                             .setPartitionIndex(index)
-                            .setPartitionSize(p.log().sizeInBytes())
-                            .setOffsetLag(Math.max(0, p.log().logEndOffset() - p.highWatermark()))
+                            .setPartitionSize(p.sizeInBytes())
+                            .setOffsetLag(p.offsetLag())
                             .setIsFutureKey(false)));
       }
       if (!result.partitions().isEmpty()) {

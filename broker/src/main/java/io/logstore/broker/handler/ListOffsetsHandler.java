@@ -2,13 +2,9 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.partition.Partition;
-import io.logstore.broker.partition.TopicManager;
-import io.logstore.storage.LogSlice;
-import io.logstore.wire.WireRecords;
-import io.logstore.wire.WireRecords.TimestampAndOffset;
-import java.io.IOException;
-import java.util.Optional;
+import io.logstore.broker.partition.PartitionService;
+import io.logstore.broker.partition.PartitionService.OffsetAnswer;
+import io.logstore.broker.partition.PartitionService.Target;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -19,25 +15,19 @@ import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartit
 import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.requests.ListOffsetsRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * ListOffsets v1-11: earliest (-2), latest (-1, the high watermark), max timestamp (-3), earliest
- * local (-4), the tiered-storage specs (-5, -6: no tiered storage, so none), and the first offset
- * whose timestamp is at or after a given time, found through the time index and refined within the
- * batch. Only offsets below the high watermark are ever returned.
+ * local (-4), the tiered-storage specs (-5, -6), and the first offset whose timestamp is at or
+ * after a given time ({@link PartitionService#listOffset}). The current leader epoch is checked and
+ * the leader epoch answered from v4.
  */
 public final class ListOffsetsHandler extends AbstractApiHandler<ListOffsetsRequestData> {
-  private static final Logger log = LoggerFactory.getLogger(ListOffsetsHandler.class);
+  private final PartitionService partitions;
 
-  private final TopicManager topics;
-
-  public ListOffsetsHandler(TopicManager topics) {
+  public ListOffsetsHandler(PartitionService partitions) {
     super(ApiKeys.LIST_OFFSETS, 1, 11);
-    this.topics = topics;
+    this.partitions = partitions;
   }
 
   @Override
@@ -61,74 +51,24 @@ public final class ListOffsetsHandler extends AbstractApiHandler<ListOffsetsRequ
             .setPartitionIndex(request.partitionIndex())
             .setTimestamp(-1)
             .setOffset(-1);
-    Optional<Partition> found = topics.partition(topic, request.partitionIndex());
-    if (found.isEmpty()) {
-      boolean elsewhere =
-          topics.topic(topic).map(t -> t.hasPartition(request.partitionIndex())).orElse(false);
-      return result.setErrorCode(
-          elsewhere
-              ? Errors.NOT_LEADER_OR_FOLLOWER.code()
-              : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    // Before v4 the request has no current leader epoch to check.
+    int currentEpoch = version >= 4 ? request.currentLeaderEpoch() : -1;
+    Target leader = partitions.leader(topic, request.partitionIndex(), currentEpoch);
+    if (!leader.found()) {
+      return result.setErrorCode(leader.error().code());
     }
-    Partition partition = found.get();
-    if (!partition.isLeader()) {
-      return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
-    }
-    int epoch = request.currentLeaderEpoch();
-    if (version >= 4 && epoch >= 0 && epoch != partition.leaderEpoch()) {
-      Errors error =
-          epoch < partition.leaderEpoch()
-              ? Errors.FENCED_LEADER_EPOCH
-              : Errors.UNKNOWN_LEADER_EPOCH;
-      return result.setErrorCode(error.code());
-    }
+    int leaderEpoch = leader.partition().leaderEpoch();
+    OffsetAnswer answer = partitions.listOffset(leader.partition(), request.timestamp());
+    result.setErrorCode(answer.error().code());
     if (version >= 4) {
-      result.setLeaderEpoch(partition.leaderEpoch());
+      result.setLeaderEpoch(leaderEpoch);
     }
-    long highWatermark = partition.highWatermark();
-    long timestamp = request.timestamp();
-    try {
-      Optional<TimestampAndOffset> answer = resolve(partition, timestamp, highWatermark);
-      if (answer.isPresent()) {
-        result.setTimestamp(answer.get().timestamp()).setOffset(answer.get().offset());
-        if (version >= 4 && answer.get().leaderEpoch() >= 0) {
-          result.setLeaderEpoch(answer.get().leaderEpoch());
-        }
+    if (answer.offset() >= 0) {
+      result.setTimestamp(answer.timestamp()).setOffset(answer.offset());
+      if (version >= 4 && answer.leaderEpoch() >= 0) {
+        result.setLeaderEpoch(answer.leaderEpoch());
       }
-      return result.setErrorCode(Errors.NONE.code());
-    } catch (IOException e) {
-      log.error("ListOffsets failed topicPartition={}-{}", topic, request.partitionIndex(), e);
-      return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
     }
-  }
-
-  private static Optional<TimestampAndOffset> resolve(
-      Partition partition, long timestamp, long highWatermark) throws IOException {
-    int epoch = partition.leaderEpoch();
-    if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-      return Optional.of(new TimestampAndOffset(-1, highWatermark, epoch));
-    }
-    if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
-        || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
-      return Optional.of(new TimestampAndOffset(-1, partition.log().logStartOffset(), epoch));
-    }
-    if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
-      Optional<LogSlice> batch = partition.log().batchWithLargestTimestamp();
-      if (batch.isEmpty()) {
-        return Optional.empty();
-      }
-      return WireRecords.recordWithLargestTimestamp(batch.get().readFully())
-          .filter(t -> t.offset() < highWatermark);
-    }
-    if (timestamp < 0) {
-      // Tiered-storage specs (-5 latest tiered, -6 earliest pending upload): nothing is tiered.
-      return Optional.empty();
-    }
-    Optional<LogSlice> batch = partition.log().firstBatchWithMaxTimestampAtLeast(timestamp);
-    if (batch.isEmpty()) {
-      return Optional.empty();
-    }
-    return WireRecords.firstRecordAtOrAfter(batch.get().readFully(), timestamp)
-        .filter(t -> t.offset() < highWatermark);
+    return result;
   }
 }

@@ -2,9 +2,9 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.partition.Partition;
-import io.logstore.broker.partition.TopicManager;
-import java.util.Optional;
+import io.logstore.broker.partition.PartitionService;
+import io.logstore.broker.partition.PartitionService.EpochAnswer;
+import io.logstore.broker.partition.PartitionService.Target;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -15,7 +15,6 @@ import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.EpochEnd
 import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData.OffsetForLeaderTopicResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.Errors;
 
 /**
  * OffsetForLeaderEpoch v2-4 (KIP-101/KIP-320): the end offset of a leader epoch, from the log's
@@ -26,11 +25,11 @@ public final class OffsetForLeaderEpochHandler
   private static final int UNDEFINED_EPOCH = -1;
   private static final long UNDEFINED_OFFSET = -1;
 
-  private final TopicManager topics;
+  private final PartitionService partitions;
 
-  public OffsetForLeaderEpochHandler(TopicManager topics) {
+  public OffsetForLeaderEpochHandler(PartitionService partitions) {
     super(ApiKeys.OFFSET_FOR_LEADER_EPOCH, 2, 4);
-    this.topics = topics;
+    this.partitions = partitions;
   }
 
   @Override
@@ -53,37 +52,14 @@ public final class OffsetForLeaderEpochHandler
             .setPartition(request.partition())
             .setLeaderEpoch(UNDEFINED_EPOCH)
             .setEndOffset(UNDEFINED_OFFSET);
-    Optional<Partition> found = topics.partition(topic, request.partition());
-    if (found.isEmpty()) {
-      boolean elsewhere =
-          topics.topic(topic).map(t -> t.hasPartition(request.partition())).orElse(false);
-      return result.setErrorCode(
-          elsewhere
-              ? Errors.NOT_LEADER_OR_FOLLOWER.code()
-              : Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    Target leader = partitions.leader(topic, request.partition(), request.currentLeaderEpoch());
+    if (!leader.found()) {
+      return result.setErrorCode(leader.error().code());
     }
-    Partition partition = found.get();
-    if (!partition.isLeader()) {
-      return result.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
-    }
-    int current = request.currentLeaderEpoch();
-    if (current >= 0 && current != partition.leaderEpoch()) {
-      Errors error =
-          current < partition.leaderEpoch()
-              ? Errors.FENCED_LEADER_EPOCH
-              : Errors.UNKNOWN_LEADER_EPOCH;
-      return result.setErrorCode(error.code());
-    }
-    result.setErrorCode(Errors.NONE.code());
-    if (request.leaderEpoch() == partition.leaderEpoch()) {
-      return result
-          .setLeaderEpoch(partition.leaderEpoch())
-          .setEndOffset(partition.log().logEndOffset());
-    }
-    return partition
-        .log()
-        .endOffsetForEpoch(request.leaderEpoch())
-        .map(e -> result.setLeaderEpoch(e.epoch()).setEndOffset(e.endOffset()))
-        .orElse(result);
+    EpochAnswer answer = partitions.endOffsetForEpoch(leader.partition(), request.leaderEpoch());
+    return result
+        .setErrorCode(answer.error().code())
+        .setLeaderEpoch(answer.leaderEpoch())
+        .setEndOffset(answer.endOffset());
   }
 }

@@ -164,6 +164,16 @@ public final class Partition {
     return leaderId;
   }
 
+  /** Bytes of the log on disk (DescribeLogDirs). */
+  public long sizeInBytes() {
+    return log.sizeInBytes();
+  }
+
+  /** Records appended but not yet below the high watermark (DescribeLogDirs' offset lag). */
+  public long offsetLag() {
+    return Math.max(0, log.logEndOffset() - highWatermark());
+  }
+
   public long highWatermark() {
     return replica == null ? highWatermark.get() : log.highWatermark();
   }
