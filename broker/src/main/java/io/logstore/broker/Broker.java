@@ -6,8 +6,7 @@ import io.logstore.broker.config.BrokerConfig;
 import io.logstore.broker.dispatch.Dispatcher;
 import io.logstore.broker.dispatch.HandlerRegistry;
 import io.logstore.broker.dispatch.OffLoopHandler;
-import io.logstore.broker.group.GroupConfig;
-import io.logstore.broker.group.GroupCoordinator;
+import io.logstore.broker.group.LogGroupStore;
 import io.logstore.broker.handler.AlterConfigsHandler;
 import io.logstore.broker.handler.AlterPartitionReassignmentsHandler;
 import io.logstore.broker.handler.ApiVersionsHandler;
@@ -52,6 +51,8 @@ import io.logstore.broker.topic.ConfigAdmin;
 import io.logstore.broker.topic.ConfigResolver;
 import io.logstore.broker.topic.DynamicBrokerConfigs;
 import io.logstore.broker.topic.TopicConfigStore;
+import io.logstore.coordinator.group.GroupConfig;
+import io.logstore.coordinator.group.GroupCoordinator;
 import io.logstore.replication.controller.ControllerService;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
@@ -178,7 +179,12 @@ public final class Broker implements AutoCloseable {
     }
     this.topics = topics;
     try {
-      groupCoordinator = GroupCoordinator.start(topics, groupConfig(config), clock);
+      groupCoordinator =
+          GroupCoordinator.start(
+              new LogGroupStore(topics, config.offsetsTopicPartitions(), clock),
+              groupConfig(config),
+              clock,
+              topics.clustered());
     } catch (RuntimeException e) {
       throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
     }

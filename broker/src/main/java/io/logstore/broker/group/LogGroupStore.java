@@ -4,6 +4,9 @@ import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.topic.TopicConfigDefinition;
+import io.logstore.coordinator.group.CoordinatorRecord;
+import io.logstore.coordinator.group.GroupRecordCodec;
+import io.logstore.coordinator.group.GroupStore;
 import io.logstore.replication.ReplicationError;
 import io.logstore.storage.AppendResult;
 import io.logstore.storage.LogSlice;
@@ -31,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * cleanup.policy=compact}): its records are the coordinator's state, removed only by newer records
  * with the same key and by the coordinator's own tombstones.
  */
-final class LogGroupStore implements GroupStore {
+public final class LogGroupStore implements GroupStore {
   /** Kafka's name for the topic. */
   static final String TOPIC = "__consumer_offsets";
 
@@ -46,7 +49,7 @@ final class LogGroupStore implements GroupStore {
   /** Null until the topic exists; set on the coordinator thread only. */
   private TopicInfo topic;
 
-  LogGroupStore(TopicManager topics, int partitions, Clock clock) {
+  public LogGroupStore(TopicManager topics, int partitions, Clock clock) {
     this.topics = topics;
     this.partitionCount = partitions;
     this.clock = clock;
@@ -63,7 +66,9 @@ final class LogGroupStore implements GroupStore {
       return topics
           .topic(TOPIC)
           .orElseThrow(
-              () -> new GroupStoreException(TOPIC + " does not exist on this broker yet", null));
+              () ->
+                  new GroupStore.GroupStoreException(
+                      TOPIC + " does not exist on this broker yet", null));
     }
     if (topic == null) {
       topic =
@@ -82,7 +87,9 @@ final class LogGroupStore implements GroupStore {
     int index = partitionFor(groupId, info.partitionCount());
     return info.partition(index)
         .orElseThrow(
-            () -> new GroupStoreException(TOPIC + "-" + index + " is not on this broker", null));
+            () ->
+                new GroupStore.GroupStoreException(
+                    TOPIC + "-" + index + " is not on this broker", null));
   }
 
   @Override
@@ -111,7 +118,8 @@ final class LogGroupStore implements GroupStore {
     }
     Partition partition = partitionOf(groupId);
     if (!partition.isLeader()) {
-      throw new GroupStoreException(TOPIC + "-" + partition.index() + " is not led here", null);
+      throw new GroupStore.GroupStoreException(
+          TOPIC + "-" + partition.index() + " is not led here", null);
     }
     ByteBuffer batch = WireRecords.buildBatch(kvs, clock.millis());
     AppendResult appended;
@@ -120,7 +128,8 @@ final class LogGroupStore implements GroupStore {
     } catch (Exception e) {
       log.error(
           "cannot append to topicPartition={}-{} groupId={}", TOPIC, partition.index(), groupId, e);
-      throw new GroupStoreException("append to " + TOPIC + "-" + partition.index() + " failed", e);
+      throw new GroupStore.GroupStoreException(
+          "append to " + TOPIC + "-" + partition.index() + " failed", e);
     }
     long end = appended.lastOffset() + 1;
     CompletableFuture<Void> durable = partition.awaitDurable(end);
@@ -134,7 +143,7 @@ final class LogGroupStore implements GroupStore {
             outcome -> {
               if (outcome != ReplicationError.NONE
                   && outcome != ReplicationError.NOT_ENOUGH_REPLICAS_AFTER_APPEND) {
-                throw new GroupStoreException(
+                throw new GroupStore.GroupStoreException(
                     TOPIC + "-" + partition.index() + " did not replicate: " + outcome, null);
               }
             });

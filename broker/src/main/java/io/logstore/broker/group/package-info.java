@@ -1,11 +1,9 @@
 /**
- * The group coordinator: classic consumer groups (JoinGroup/SyncGroup/Heartbeat/LeaveGroup), their
- * state machine ({@link io.logstore.broker.group.GroupState}) and committed offsets, persisted in
- * {@code __consumer_offsets}.
+ * The broker's side of the group coordinator (module {@code coordinator}): {@link
+ * io.logstore.broker.group.LogGroupStore}, the store that puts the coordinator's records in the
+ * group's partition of {@code __consumer_offsets} and reads them back at load.
  *
- * <p>Threading: one thread, {@code logstore-group-coordinator}, owns every group, member and
- * offset; nothing here is locked. Handlers submit commands from the Netty event loops through
- * {@link io.logstore.broker.group.GroupCoordinator} and get futures completed on that thread.
- * Durability callbacks (flusher thread) hop back to it before touching state. See docs/groups.md.
+ * <p>Threading: called on the coordinator thread; durability completes on flusher threads (or, acks
+ * on the ISR in a cluster, on the thread that advanced the high watermark).
  */
 package io.logstore.broker.group;

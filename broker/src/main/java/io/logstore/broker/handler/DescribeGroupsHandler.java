@@ -2,9 +2,9 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.group.GroupCoordinator;
-import io.logstore.broker.group.GroupCoordinator.Description;
-import io.logstore.broker.group.GroupCoordinator.MemberInfo;
+import io.logstore.coordinator.group.GroupCoordinator;
+import io.logstore.coordinator.group.GroupCoordinator.Description;
+import io.logstore.coordinator.group.GroupCoordinator.MemberInfo;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;

@@ -2,9 +2,9 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.group.GroupCoordinator;
-import io.logstore.broker.group.GroupCoordinator.LeaveOutcome;
-import io.logstore.broker.group.GroupCoordinator.Leaving;
+import io.logstore.coordinator.group.GroupCoordinator;
+import io.logstore.coordinator.group.GroupCoordinator.LeaveOutcome;
+import io.logstore.coordinator.group.GroupCoordinator.Leaving;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

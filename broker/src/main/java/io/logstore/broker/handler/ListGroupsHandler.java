@@ -2,8 +2,8 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.group.GroupCoordinator;
-import io.logstore.broker.group.GroupCoordinator.Listing;
+import io.logstore.coordinator.group.GroupCoordinator;
+import io.logstore.coordinator.group.GroupCoordinator.Listing;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

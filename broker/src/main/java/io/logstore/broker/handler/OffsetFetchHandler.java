@@ -2,10 +2,10 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.group.GroupCoordinator;
-import io.logstore.broker.group.OffsetAndMetadata;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.coordinator.group.GroupCoordinator;
+import io.logstore.coordinator.group.OffsetAndMetadata;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

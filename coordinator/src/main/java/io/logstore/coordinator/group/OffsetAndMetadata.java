@@ -1,4 +1,4 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
 /**
  * A committed offset.

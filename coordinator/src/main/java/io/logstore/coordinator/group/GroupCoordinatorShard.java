@@ -1,9 +1,10 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
-import io.logstore.broker.group.CoordinatorRecord.GroupMetadata;
-import io.logstore.broker.group.CoordinatorRecord.GroupSnapshot;
-import io.logstore.broker.group.CoordinatorRecord.MemberSnapshot;
-import io.logstore.broker.group.CoordinatorRecord.OffsetCommit;
+import io.logstore.coordinator.group.CoordinatorRecord.GroupMetadata;
+import io.logstore.coordinator.group.CoordinatorRecord.GroupSnapshot;
+import io.logstore.coordinator.group.CoordinatorRecord.MemberSnapshot;
+import io.logstore.coordinator.group.CoordinatorRecord.OffsetCommit;
+import io.logstore.coordinator.runtime.CoordinatorTimer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;

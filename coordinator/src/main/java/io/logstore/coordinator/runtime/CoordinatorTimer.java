@@ -1,4 +1,4 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.runtime;
 
 /**
  * Timers of the coordinator thread: tasks run on that thread. Production uses a single-threaded

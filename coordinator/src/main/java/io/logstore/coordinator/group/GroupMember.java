@@ -1,5 +1,6 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
+import io.logstore.coordinator.runtime.CoordinatorTimer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,5 +1,6 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
+import io.logstore.coordinator.runtime.CoordinatorTimer;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;

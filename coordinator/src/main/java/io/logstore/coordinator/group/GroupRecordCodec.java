@@ -1,9 +1,9 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
-import io.logstore.broker.group.CoordinatorRecord.GroupMetadata;
-import io.logstore.broker.group.CoordinatorRecord.GroupSnapshot;
-import io.logstore.broker.group.CoordinatorRecord.MemberSnapshot;
-import io.logstore.broker.group.CoordinatorRecord.OffsetCommit;
+import io.logstore.coordinator.group.CoordinatorRecord.GroupMetadata;
+import io.logstore.coordinator.group.CoordinatorRecord.GroupSnapshot;
+import io.logstore.coordinator.group.CoordinatorRecord.MemberSnapshot;
+import io.logstore.coordinator.group.CoordinatorRecord.OffsetCommit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
 import java.util.EnumSet;
 import java.util.Locale;

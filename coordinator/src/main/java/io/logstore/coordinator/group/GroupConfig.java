@@ -1,4 +1,4 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
 /**
  * The group coordinator's settings (Kafka's names in {@code BrokerConfig}).

@@ -1,23 +1,23 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
-import io.logstore.broker.group.GroupCoordinatorShard.LeaveResult;
-import io.logstore.broker.group.GroupCoordinatorShard.LeavingMember;
-import io.logstore.broker.group.OffsetCommands.CommitCommand;
-import io.logstore.broker.group.OffsetCommands.DeleteOffsetsResult;
-import io.logstore.broker.group.OffsetCommands.GroupDescription;
-import io.logstore.broker.group.OffsetCommands.GroupListing;
-import io.logstore.broker.partition.TopicManager;
+import io.logstore.coordinator.group.GroupCoordinatorShard.LeaveResult;
+import io.logstore.coordinator.group.GroupCoordinatorShard.LeavingMember;
+import io.logstore.coordinator.group.OffsetCommands.CommitCommand;
+import io.logstore.coordinator.group.OffsetCommands.DeleteOffsetsResult;
+import io.logstore.coordinator.group.OffsetCommands.GroupDescription;
+import io.logstore.coordinator.group.OffsetCommands.GroupListing;
+import io.logstore.coordinator.runtime.CoordinatorThread;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -27,15 +27,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group coordinator of this broker (coordinator of every group: there is one node). One thread,
- * {@code logstore-group-coordinator}, owns all group state; handlers on the Netty event loops
- * submit commands and get futures, completed on that thread. Join and sync waits, the initial
- * rebalance delay, rebalance and session timeouts and offset retention are timers of that thread.
+ * The group coordinator of this broker: of every group on a single broker, of the groups of the
+ * {@code __consumer_offsets} partitions it leads in a cluster ({@link #onLeadership}). One {@link
+ * CoordinatorThread}, {@code logstore-group-coordinator}, owns all group state; handlers on the
+ * network threads submit commands and get futures, completed on that thread. Join and sync waits,
+ * the initial rebalance delay, rebalance and session timeouts and offset retention are timers of
+ * that thread.
  */
 public final class GroupCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
 
-  private final ScheduledExecutorService thread;
+  private final CoordinatorThread thread;
   private final GroupCoordinatorShard shard;
   private final OffsetCommands offsets;
   private final GroupConfig config;
@@ -47,7 +49,7 @@ public final class GroupCoordinator implements AutoCloseable {
   private volatile Set<Integer> owned;
 
   private GroupCoordinator(
-      ScheduledExecutorService thread, GroupCoordinatorShard shard, GroupConfig config) {
+      CoordinatorThread thread, GroupCoordinatorShard shard, GroupConfig config) {
     this.thread = thread;
     this.shard = shard;
     this.offsets = new OffsetCommands(shard);
@@ -58,9 +60,10 @@ public final class GroupCoordinator implements AutoCloseable {
    * Replays {@code __consumer_offsets} if it exists (it is created on first use), and starts the
    * coordinator thread and the retention task.
    */
-  public static GroupCoordinator start(TopicManager topics, GroupConfig config, Clock clock) {
-    GroupCoordinator coordinator = create(topics, config, clock);
-    if (topics.clustered()) {
+  public static GroupCoordinator start(
+      GroupStore store, GroupConfig config, Clock clock, boolean partitioned) {
+    GroupCoordinator coordinator = create(store, config, clock);
+    if (partitioned) {
       coordinator.owned = Set.of(); // groups load as this broker becomes a partition's leader
     }
     return coordinator;
@@ -74,25 +77,24 @@ public final class GroupCoordinator implements AutoCloseable {
   public void onLeadership(Set<Integer> partitions) {
     Set<Integer> target = Set.copyOf(partitions);
     thread.execute(
-        guarded(
-            () -> {
-              Set<Integer> current = owned == null ? Set.of() : owned;
-              java.util.Set<Integer> now = new java.util.TreeSet<>(current);
-              for (int p : current) {
-                if (!target.contains(p)) {
-                  shard.unloadPartition(p);
-                  now.remove(p);
-                }
-              }
+        () -> {
+          Set<Integer> current = owned == null ? Set.of() : owned;
+          Set<Integer> now = new TreeSet<>(current);
+          for (int p : current) {
+            if (!target.contains(p)) {
+              shard.unloadPartition(p);
+              now.remove(p);
+            }
+          }
+          owned = Set.copyOf(now);
+          for (int p : target) {
+            if (!current.contains(p)) {
+              shard.loadPartition(p);
+              now.add(p);
               owned = Set.copyOf(now);
-              for (int p : target) {
-                if (!current.contains(p)) {
-                  shard.loadPartition(p);
-                  now.add(p);
-                  owned = Set.copyOf(now);
-                }
-              }
-            }));
+            }
+          }
+        });
   }
 
   /** Whether this broker coordinates {@code groupId} now. */
@@ -103,58 +105,27 @@ public final class GroupCoordinator implements AutoCloseable {
 
   private <T> CompletableFuture<T> notCoordinator(String groupId) {
     return CompletableFuture.failedFuture(
-        new org.apache.kafka.common.errors.NotCoordinatorException(
-            "broker does not coordinate group " + groupId));
+        new NotCoordinatorException("broker does not coordinate group " + groupId));
   }
 
-  private static GroupCoordinator create(TopicManager topics, GroupConfig config, Clock clock) {
-    ScheduledExecutorService thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "logstore-group-coordinator");
-              t.setDaemon(true);
-              return t;
-            });
-    CoordinatorTimer timer =
-        (delayMs, task) -> {
-          ScheduledFuture<?> f =
-              thread.schedule(guarded(task), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
-          return () -> f.cancel(false);
-        };
+  private static GroupCoordinator create(GroupStore store, GroupConfig config, Clock clock) {
+    CoordinatorThread thread = new CoordinatorThread("logstore-group-coordinator");
     GroupCoordinatorShard shard =
-        new GroupCoordinatorShard(
-            config,
-            timer,
-            new LogGroupStore(topics, config.offsetsTopicPartitions(), clock),
-            clock,
-            thread);
+        new GroupCoordinatorShard(config, thread.timer(), store, clock, thread);
     GroupCoordinator coordinator = new GroupCoordinator(thread, shard, config);
     try {
-      thread.submit(shard::load).get();
+      thread.runAndWait(shard::load);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      thread.shutdownNow();
+      thread.close();
       throw new IllegalStateException("interrupted while loading groups", e);
-    } catch (java.util.concurrent.ExecutionException e) {
-      thread.shutdownNow();
-      throw new IllegalStateException("cannot load " + LogGroupStore.TOPIC, e.getCause());
+    } catch (ExecutionException e) {
+      thread.close();
+      throw new IllegalStateException(
+          "cannot load " + Topic.GROUP_METADATA_TOPIC_NAME, e.getCause());
     }
-    thread.scheduleWithFixedDelay(
-        guarded(coordinator.offsets::expireOffsets),
-        config.retentionCheckIntervalMs(),
-        config.retentionCheckIntervalMs(),
-        TimeUnit.MILLISECONDS);
+    thread.every(config.retentionCheckIntervalMs(), coordinator.offsets::expireOffsets);
     return coordinator;
-  }
-
-  private static Runnable guarded(Runnable task) {
-    return () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        log.error("group coordinator task failed", e);
-      }
-    };
   }
 
   public GroupConfig config() {
@@ -162,34 +133,11 @@ public final class GroupCoordinator implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> command) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      thread.execute(
-          () -> {
-            try {
-              command
-                  .get()
-                  .whenComplete(
-                      (value, error) -> {
-                        if (error != null) {
-                          result.completeExceptionally(error);
-                        } else {
-                          result.complete(value);
-                        }
-                      });
-            } catch (RuntimeException e) {
-              log.error("group coordinator command failed", e);
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      result.completeExceptionally(e);
-    }
-    return result;
+    return thread.submit(command);
   }
 
   private <T> CompletableFuture<T> call(Supplier<T> command) {
-    return submit(() -> CompletableFuture.completedFuture(command.get()));
+    return thread.call(command);
   }
 
   public CompletableFuture<JoinGroupResponseData> joinGroup(
@@ -379,13 +327,6 @@ public final class GroupCoordinator implements AutoCloseable {
 
   @Override
   public void close() {
-    thread.shutdownNow();
-    try {
-      if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("group coordinator thread did not stop within 5 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.close();
   }
 }

@@ -1,7 +1,7 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
-import io.logstore.broker.group.CoordinatorRecord.GroupMetadata;
-import io.logstore.broker.group.CoordinatorRecord.OffsetCommit;
+import io.logstore.coordinator.group.CoordinatorRecord.GroupMetadata;
+import io.logstore.coordinator.group.CoordinatorRecord.OffsetCommit;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,11 +1,11 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.logstore.broker.group.GroupCoordinatorShard.LeavingMember;
-import io.logstore.broker.group.OffsetCommands.CommitCommand;
-import io.logstore.broker.group.OffsetCommands.PartitionCommit;
+import io.logstore.coordinator.group.GroupCoordinatorShard.LeavingMember;
+import io.logstore.coordinator.group.OffsetCommands.CommitCommand;
+import io.logstore.coordinator.group.OffsetCommands.PartitionCommit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.logstore.broker.group;
+package io.logstore.coordinator.group;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * Where the coordinator's records go: in production the group's partition of {@code
  * __consumer_offsets}, in tests memory.
  */
-interface GroupStore {
+public interface GroupStore {
   /**
    * Appends {@code records} (all of group {@code groupId}) as one batch. Returns once they are in
    * the log; the future completes when they are durable, on any thread.
@@ -33,7 +33,7 @@ interface GroupStore {
   final class GroupStoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    GroupStoreException(String message, Throwable cause) {
+    public GroupStoreException(String message, Throwable cause) {
       super(message, cause);
     }
   }
