@@ -1,5 +1,6 @@
 package io.logstore.broker;
 
+import io.logstore.broker.admin.ConfigAdmin;
 import io.logstore.broker.cluster.ClusterNode;
 import io.logstore.broker.cluster.ReplicaManager;
 import io.logstore.broker.config.BrokerConfig;
@@ -47,7 +48,6 @@ import io.logstore.broker.partition.KafkaRecordBatchCodec;
 import io.logstore.broker.partition.PartitionService;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.producer.ProducerIdManager;
-import io.logstore.broker.topic.ConfigAdmin;
 import io.logstore.broker.topic.ConfigResolver;
 import io.logstore.broker.topic.DynamicBrokerConfigs;
 import io.logstore.broker.topic.TopicConfigStore;

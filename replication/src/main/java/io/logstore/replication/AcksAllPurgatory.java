@@ -1,5 +1,6 @@
 package io.logstore.replication;
 
+import io.logstore.replication.errors.ReplicationError;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedList;

@@ -1,5 +1,6 @@
 package io.logstore.replication;
 
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.storage.EpochEndOffset;
 
 /** The leader's verdict on one follower fetch, before any bytes are read. */

@@ -2,6 +2,7 @@ package io.logstore.replication;
 
 import io.logstore.replication.FetchValidation.Accept;
 import io.logstore.replication.FetchValidation.Diverging;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import io.logstore.storage.EpochEndOffset;
 import java.util.ArrayList;

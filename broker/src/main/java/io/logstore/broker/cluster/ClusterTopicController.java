@@ -2,7 +2,7 @@ package io.logstore.broker.cluster;
 
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;

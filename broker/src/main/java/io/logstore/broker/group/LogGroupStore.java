@@ -7,7 +7,7 @@ import io.logstore.broker.topic.TopicConfigDefinition;
 import io.logstore.coordinator.group.CoordinatorRecord;
 import io.logstore.coordinator.group.GroupRecordCodec;
 import io.logstore.coordinator.group.GroupStore;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.storage.AppendResult;
 import io.logstore.storage.LogSlice;
 import io.logstore.storage.PartitionLog;

@@ -4,7 +4,7 @@ import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;

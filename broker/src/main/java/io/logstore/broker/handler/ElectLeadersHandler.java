@@ -2,7 +2,7 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;

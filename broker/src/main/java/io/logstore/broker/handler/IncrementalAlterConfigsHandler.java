@@ -1,8 +1,8 @@
 package io.logstore.broker.handler;
 
+import io.logstore.broker.admin.ConfigAdmin;
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.topic.ConfigAdmin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -2,7 +2,7 @@ package io.logstore.broker.partition;
 
 import io.logstore.broker.partition.Partition.IsrProposal;
 import io.logstore.replication.FetchValidation;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.storage.AppendResult;
 import io.logstore.storage.InvalidBatchException;
 import io.logstore.storage.InvalidProducerEpochException;

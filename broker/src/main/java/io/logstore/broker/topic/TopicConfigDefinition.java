@@ -255,6 +255,11 @@ public final class TopicConfigDefinition {
     return rows;
   }
 
+  /** The type of topic config {@code name}, which must be defined. */
+  public static ConfigDef.Type typeOf(String name) {
+    return KEYS.get(name).type();
+  }
+
   static Map<String, Key> keys() {
     return KEYS;
   }

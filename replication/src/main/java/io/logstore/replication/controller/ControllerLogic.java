@@ -1,6 +1,6 @@
 package io.logstore.replication.controller;
 
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;

@@ -1,6 +1,6 @@
 package io.logstore.replication.metadata;
 
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import java.util.List;
 import java.util.Objects;

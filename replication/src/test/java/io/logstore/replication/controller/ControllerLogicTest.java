@@ -2,8 +2,8 @@ package io.logstore.replication.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.logstore.replication.ReplicationError;
 import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;

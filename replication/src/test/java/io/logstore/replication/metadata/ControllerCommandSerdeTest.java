@@ -3,7 +3,7 @@ package io.logstore.replication.metadata;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import io.logstore.replication.metadata.MetadataRecord.RemoveTopicRecord;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.logstore.replication.FetchValidation;
 import io.logstore.replication.PartitionLeader;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import java.util.List;
 import java.util.UUID;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.logstore.replication.AcksAllPurgatory;
 import io.logstore.replication.PartitionReplica;
 import io.logstore.replication.PartitionReplica.Transition;
-import io.logstore.replication.ReplicationError;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import java.util.List;
 import java.util.UUID;

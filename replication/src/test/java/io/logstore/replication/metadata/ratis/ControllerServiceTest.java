@@ -3,8 +3,8 @@ package io.logstore.replication.metadata.ratis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.logstore.replication.ReplicationError;
 import io.logstore.replication.controller.ControllerService;
+import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;

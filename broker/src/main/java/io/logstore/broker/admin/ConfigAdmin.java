@@ -1,6 +1,10 @@
-package io.logstore.broker.topic;
+package io.logstore.broker.admin;
 
 import io.logstore.broker.partition.TopicManager;
+import io.logstore.broker.topic.ConfigSource;
+import io.logstore.broker.topic.DynamicBrokerConfigs;
+import io.logstore.broker.topic.ResolvedConfig;
+import io.logstore.broker.topic.TopicConfigDefinition;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -146,7 +150,7 @@ public final class ConfigAdmin {
     if (!TopicConfigDefinition.isDefined(name)) {
       throw new ConfigException("Unknown topic config name: " + name);
     }
-    return TopicConfigDefinition.keys().get(name).type();
+    return TopicConfigDefinition.typeOf(name);
   }
 
   private ConfigDef.Type brokerType(String name) {

@@ -1,4 +1,4 @@
-package io.logstore.replication;
+package io.logstore.replication.errors;
 
 /**
  * Replication outcomes that reach a client or a follower, named as the Kafka error codes the broker

@@ -1,7 +1,8 @@
-package io.logstore.broker.config;
+package io.logstore.broker.topic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.logstore.broker.config.BrokerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class ConfigDocsTest {
     // When the page is generated from the definitions
     String generated = ConfigDocs.render();
     // Then they are the same; regenerate with
-    // java -cp <broker classpath> io.logstore.broker.config.ConfigDocs docs/configuration.md
+    // java -cp <broker classpath> io.logstore.broker.topic.ConfigDocs docs/configuration.md
     assertThat(Files.readString(page, StandardCharsets.UTF_8))
         .as("docs/configuration.md is stale: run ConfigDocs to regenerate it")
         .isEqualTo(generated);

@@ -1,6 +1,6 @@
-package io.logstore.broker.config;
+package io.logstore.broker.topic;
 
-import io.logstore.broker.topic.TopicConfigDefinition;
+import io.logstore.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ public final class ConfigDocs {
   public static String render() {
     StringBuilder out = new StringBuilder();
     out.append("# Configuration\n\n")
-        .append("Generated from `BrokerConfig` by `io.logstore.broker.config.ConfigDocs`; do not")
+        .append("Generated from `BrokerConfig` by `io.logstore.broker.topic.ConfigDocs`; do not")
         .append(" edit by hand.\n\n")
         .append("Pass a properties file and/or `--override key=value` to `bin/logstore`. Keys")
         .append(" are Apache Kafka's where Kafka has the setting (same meaning, same default")
