@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * ({@code deleteRetentionMs} after the clean that first kept it, Kafka's KIP-534 rule); keyless
  * records are dropped as Kafka drops them; control batches are kept (no transactions exist yet);
  * the last batch of each producer is kept, empty if need be, for idempotence. (4) Each group is
- * swapped in by {@link PartitionLog#replaceWithCleaned}. Offsets never change.
+ * swapped in by {@link CleanerSwap#replace}. Offsets never change.
  *
  * <p>Threading: runs on the {@code logstore-cleaner} thread (or a test thread calling {@link
  * LogManager#runCleanerOnce()}); {@link LogManager} serializes calls. It reads old segments without
@@ -121,7 +121,7 @@ final class LogCleaner {
     if (!cfg.cleanupPolicy().includesCompact()) {
       return null;
     }
-    List<LogSegment> all = log.segmentsSnapshot();
+    List<LogSegment> all = log.segmentSet().snapshot();
     long highWatermark = log.highWatermark();
     long youngest =
         cfg.minCompactionLagMs() > 0 ? nowMs - cfg.minCompactionLagMs() : Long.MAX_VALUE;
@@ -378,7 +378,7 @@ final class LogCleaner {
         deleteCleanedFiles(log.dir(), base);
       }
     }
-    return log.replaceWithCleaned(group, truncationsAtStart, crashPoint);
+    return CleanerSwap.replace(log, group, truncationsAtStart, crashPoint);
   }
 
   /** Headers of the codec's output, checked: whole v2 batches, offsets increasing and in range. */

@@ -395,7 +395,7 @@ public final class LogManager implements AutoCloseable {
         id + " directory " + target,
         log.config().fileDeleteDelayMs(),
         () -> {
-          log.closeSegments();
+          log.segmentSet().closeAll();
           deleteRecursively(target);
         });
   }

@@ -186,11 +186,6 @@ public final class PartitionLog {
     return fsyncCount.get();
   }
 
-  /** The segments in offset order; the last one is the active segment. */
-  List<LogSegment> segmentsSnapshot() {
-    return segments.snapshot();
-  }
-
   LogRuntime runtime() {
     return runtime;
   }
@@ -662,73 +657,21 @@ public final class PartitionLog {
     logStartOffset = newStart;
     highWatermark = Math.max(highWatermark, newStart);
     epochCache.truncateFromStart(newStart);
-    for (LogSegment s : deletable) {
-      LOG.info(
-          "Deleting segment: topicPartition={} file={} offset={} reason={} logStartOffset={}",
-          id,
-          s.logFile(),
-          s.baseOffset(),
-          reason,
-          newStart);
-    }
-    scheduleDeletion(deletable, reason);
+    scheduleDeletion(deletable, reason + ", logStartOffset " + newStart);
     return deletable.size();
   }
 
-  /**
-   * The last step of a clean: replaces {@code olds} (contiguous non-active segments, in order) by
-   * the cleaned segment written to {@code <base>.log.cleaned} (and index files), {@code base} being
-   * the first old segment's base offset. The cleaned files must be fsynced and closed.
-   *
-   * <p>Swap protocol (see docs/storage-format.md): rename the index files, then the log, from
-   * {@code .cleaned} to {@code .swap} and fsync the directory (the commit point: from here a crash
-   * completes the swap at load); rename the old segments to {@code .deleted} (their channels stay
-   * open for readers); rename the swap files to their final names, fsync the directory, publish the
-   * new segment; delete the old files after {@code fileDeleteDelayMs}.
-   *
-   * @param truncationsAtStart {@link CleanerState#truncations()} when the cleaner read the segments
-   * @param crashPoint test hook: throw {@link LogCleaner.SimulatedCrashException} there
-   * @return false (and the cleaned files deleted) if the log changed meanwhile
-   */
-  boolean replaceWithCleaned(
-      List<LogSegment> olds, long truncationsAtStart, LogCleaner.CrashPoint crashPoint)
-      throws IOException {
-    long base = olds.get(0).baseOffset();
-    appendLock.lock();
-    try {
-      boolean unchanged = !closed && cleanerState.truncations() == truncationsAtStart;
-      for (LogSegment old : olds) {
-        unchanged &= segments.isCurrent(old) && segments.active() != old;
-      }
-      if (!unchanged) {
-        PartitionDirectory.deleteCleaned(dir, base);
-        LOG.info("Log changed during a clean, dropping its output: topicPartition={}", id);
-        return false;
-      }
-      crashPoint.maybeCrash(LogCleaner.CrashPoint.BEFORE_SWAP);
-      PartitionDirectory.commitCleaned(dir, base);
-      crashPoint.maybeCrash(LogCleaner.CrashPoint.AFTER_SWAP);
-      flushLock.lock();
-      try {
-        for (LogSegment old : olds) {
-          old.renameToDeleted();
-        }
-        PartitionDirectory.completeSwap(dir, base);
-        Long after = segments.nextBaseAfter(olds.get(olds.size() - 1).baseOffset());
-        LogSegment fresh = LogSegment.open(id, dir, base, config);
-        if (!fresh.loadWithoutValidation(after == null ? Long.MAX_VALUE : after)) {
-          fresh.rebuildIndexes();
-        }
-        segments.put(fresh);
-        olds.subList(1, olds.size()).forEach(segments::remove);
-      } finally {
-        flushLock.unlock();
-      }
-      scheduleDeletionOfRenamed(olds, "compaction");
-      return true;
-    } finally {
-      appendLock.unlock();
-    }
+  ReentrantLock appendLock() {
+    return appendLock;
+  }
+
+  ReentrantLock flushLock() {
+    return flushLock;
+  }
+
+  /** The segments (the last is the active one), for the cleaner and the manager. */
+  SegmentSet segmentSet() {
+    return segments;
   }
 
   private void scheduleDeletion(List<LogSegment> removed, String reason) throws IOException {
@@ -738,15 +681,9 @@ public final class PartitionLog {
     scheduleDeletionOfRenamed(removed, reason);
   }
 
-  private void scheduleDeletionOfRenamed(List<LogSegment> removed, String reason) {
-    for (LogSegment s : removed) {
-      runtime
-          .deleter()
-          .deleteLater(
-              id + " segment " + s.baseOffset() + " (" + reason + ")",
-              config.fileDeleteDelayMs(),
-              s::closeAndDelete);
-    }
+  /** Closes and deletes segments already renamed away, after {@code file.delete.delay.ms}. */
+  void scheduleDeletionOfRenamed(List<LogSegment> removed, String reason) {
+    SegmentSet.deleteLater(removed, id, reason, runtime.deleter(), config);
   }
 
   // ---------------------------------------------------------------- epochs and producers
@@ -810,7 +747,7 @@ public final class PartitionLog {
         advanceFlushed(target).complete();
         producerState.takeSnapshot(logEndOffset);
         closed = true;
-        closeSegments();
+        segments.closeAll();
       } finally {
         flushLock.unlock();
       }
@@ -829,7 +766,7 @@ public final class PartitionLog {
       closed = true;
       flushLock.lock();
       try {
-        closeSegments();
+        segments.closeAll();
       } finally {
         flushLock.unlock();
       }
@@ -848,10 +785,6 @@ public final class PartitionLog {
       appendLock.unlock();
     }
     flushed.failAll(new IOException("log of " + id + " was deleted"));
-  }
-
-  void closeSegments() throws IOException {
-    segments.closeAll();
   }
 
   @Override

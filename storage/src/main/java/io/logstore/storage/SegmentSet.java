@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The segments of one log by base offset; the last one is the active segment. Reads run lock-free
@@ -15,6 +17,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * flush lock).
  */
 final class SegmentSet {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentSet.class);
+
   private final ConcurrentSkipListMap<Long, LogSegment> byBase = new ConcurrentSkipListMap<>();
 
   /** A segment and the one after it (null for the active segment). */
@@ -217,6 +221,30 @@ final class SegmentSet {
     }
     if (first != null) {
       throw first;
+    }
+  }
+
+  /**
+   * Logs and schedules the deletion of {@code removed} (renamed away already): closed and deleted
+   * after {@code file.delete.delay.ms}, so readers holding their channels finish first.
+   */
+  static void deleteLater(
+      List<LogSegment> removed,
+      PartitionId id,
+      String reason,
+      LogRuntime.DelayedDeleter deleter,
+      LogConfig config) {
+    for (LogSegment s : removed) {
+      LOG.info(
+          "Deleting segment: topicPartition={} file={} offset={} reason={}",
+          id,
+          s.logFile(),
+          s.baseOffset(),
+          reason);
+      deleter.deleteLater(
+          id + " segment " + s.baseOffset() + " (" + reason + ")",
+          config.fileDeleteDelayMs(),
+          s::closeAndDelete);
     }
   }
 }

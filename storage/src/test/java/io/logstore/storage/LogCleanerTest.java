@@ -66,7 +66,7 @@ class LogCleanerTest extends LogTestSupport {
   }
 
   private static long activeBase(PartitionLog log) {
-    List<LogSegment> segments = log.segmentsSnapshot();
+    List<LogSegment> segments = log.segmentSet().snapshot();
     return segments.get(segments.size() - 1).baseOffset();
   }
 

@@ -94,7 +94,7 @@ class PartitionLogAppendReadTest extends LogTestSupport {
       RecordBatchHeader h = RecordBatchHeader.parse(slice.readFully(), 0);
       assertThat(h.baseOffset()).isEqualTo(offset - offset % 2);
     }
-    assertThat(log.segmentsSnapshot().get(0).offsetIndex().entries()).isEqualTo(2);
+    assertThat(log.segmentSet().snapshot().get(0).offsetIndex().entries()).isEqualTo(2);
   }
 
   @Test
