@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -133,11 +134,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     CompletionStage<ApiMessage> stage = dispatcher.dispatch(context, request);
     stage.whenComplete(
         (body, error) -> {
-          frame.release();
+          // Released on the event loop that allocated it: the pooled allocator's thread cache
+          // takes it back without touching the shared arena.
           if (ctx.executor().inEventLoop()) {
+            frame.release();
             onHandled(ctx, slot, request, body, error);
           } else {
-            ctx.executor().execute(() -> onHandled(ctx, slot, request, body, error));
+            try {
+              ctx.executor()
+                  .execute(
+                      () -> {
+                        frame.release();
+                        onHandled(ctx, slot, request, body, error);
+                      });
+            } catch (RejectedExecutionException e) {
+              frame.release(); // the event loop is shutting down
+            }
           }
         });
   }
