@@ -23,10 +23,19 @@ public final class Dispatcher {
 
   /**
    * Holds requests (other than ApiVersions) until {@code caughtUp} completes; each held request
-   * then runs on its connection's event loop.
+   * then runs on its connection's event loop. Called before the listener starts.
    */
   public void holdUntil(CompletableFuture<Void> caughtUp) {
     this.gate = caughtUp;
+  }
+
+  /**
+   * Whether {@code request} will run later than {@link #dispatch} returns (held): its caller must
+   * keep what the body refers to (the network frame) until it is answered. Once false for a
+   * request, false for every later one: the hold only ever ends.
+   */
+  public boolean defers(KafkaRequest request) {
+    return !gate.isDone() && request.apiKey() != ApiKeys.API_VERSIONS;
   }
 
   public HandlerRegistry registry() {

@@ -61,9 +61,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The frame is released once its request is answered, not when {@code dispatch} returns: a parsed
-   * body holds views into the frame (produce records), and a request may be handled later than it
-   * was read (held until the metadata caught up, see {@link Dispatcher#holdUntil}).
+   * The frame is released when {@code dispatch} returns, unless the dispatcher defers the request
+   * (held until the metadata caught up, see {@link Dispatcher#holdUntil}): then the request keeps
+   * it until it is answered, since a parsed body holds views into the frame (produce records).
    */
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -130,28 +130,44 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().eventLoop(),
             clock.millis());
     Slot slot = enqueue(ctx);
-    frame.retain();
+    // A deferred request runs after channelRead released the frame, and its body holds views into
+    // it: it keeps the frame until answered, released on this event loop (the pooled allocator's
+    // thread cache takes it back). Requests handled at once leave the frame to channelRead, which
+    // releases it right away for the next read.
+    boolean deferred = dispatcher.defers(request);
+    if (deferred) {
+      frame.retain();
+    }
     CompletionStage<ApiMessage> stage = dispatcher.dispatch(context, request);
     stage.whenComplete(
         (body, error) -> {
-          // Released on the event loop that allocated it: the pooled allocator's thread cache
-          // takes it back without touching the shared arena.
           if (ctx.executor().inEventLoop()) {
-            frame.release();
-            onHandled(ctx, slot, request, body, error);
+            answered(ctx, slot, request, body, error, deferred ? frame : null);
           } else {
             try {
               ctx.executor()
                   .execute(
-                      () -> {
-                        frame.release();
-                        onHandled(ctx, slot, request, body, error);
-                      });
+                      () -> answered(ctx, slot, request, body, error, deferred ? frame : null));
             } catch (RejectedExecutionException e) {
-              frame.release(); // the event loop is shutting down
+              if (deferred) {
+                frame.release(); // the event loop is shutting down
+              }
             }
           }
         });
+  }
+
+  private void answered(
+      ChannelHandlerContext ctx,
+      Slot slot,
+      KafkaRequest request,
+      ApiMessage body,
+      Throwable error,
+      ByteBuf heldFrame) {
+    if (heldFrame != null) {
+      heldFrame.release();
+    }
+    onHandled(ctx, slot, request, body, error);
   }
 
   private void onHandled(
