@@ -127,8 +127,30 @@ public final class Broker implements AutoCloseable {
   private synchronized void startUp() throws BrokerStartupException {
     state = state.transitionTo(BrokerState.STARTING);
     Path dataDir = config.logDirs().get(0).toAbsolutePath();
-    MetaProperties meta;
-    ProducerIdManager producerIds;
+    MetaProperties meta = openStorage(dataDir);
+    ProducerIdManager producerIds = producerIds(dataDir, meta);
+    boolean clustered = !config.controllerQuorumVoters().isEmpty();
+    topics = loadTopics(dataDir, meta, clustered);
+    groupCoordinator = startGroups(topics);
+    adminExecutor = daemonExecutor("logstore-admin");
+    ClusterView cluster = clustered ? clusterView() : null;
+    HandlerRegistry registry = handlers(topics, producerIds, cluster, meta);
+    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    InetSocketAddress advertised = listen(registry, meta, clustered ? caughtUp : null);
+    if (clustered) {
+      joinCluster(meta, dataDir, advertised, caughtUp);
+    }
+    state = state.transitionTo(BrokerState.RUNNING);
+    log.info(
+        "LogStore broker node.id={} cluster.id={} started on {} with data in {}",
+        meta.nodeId(),
+        meta.clusterId(),
+        boundAddress,
+        dataDir);
+  }
+
+  /** Opens the data directory and its logs (recovering them); returns its meta.properties. */
+  private MetaProperties openStorage(Path dataDir) throws BrokerStartupException {
     try {
       Files.createDirectories(dataDir);
       logManager =
@@ -143,17 +165,12 @@ public final class Broker implements AutoCloseable {
               clock,
               config.logCleanerEnable() ? new KafkaRecordBatchCodec() : null);
       Map<Integer, InetSocketAddress> quorumVoters = config.controllerQuorumVoters();
-      meta =
+      MetaProperties meta =
           MetaProperties.loadOrCreate(
               dataDir,
               config.nodeId(),
               quorumVoters.isEmpty() ? null : ClusterNode.clusterId(quorumVoters));
-      producerIdWriter = daemonExecutor("logstore-producer-ids");
-      producerIds =
-          quorumVoters.isEmpty()
-              ? new ProducerIdManager(dataDir, producerIdWriter)
-              : new ProducerIdManager(
-                  dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE, producerIdWriter);
+      return meta;
     } catch (LogDirLockedException e) {
       throw new BrokerStartupException(
           "Data directory " + dataDir + " is locked: another LogStore broker is using it", e);
@@ -161,36 +178,59 @@ public final class Broker implements AutoCloseable {
       throw new BrokerStartupException(
           "Cannot open data directory " + dataDir + ": " + e.getMessage(), e);
     }
-    TopicManager topics;
-    boolean clustered = !config.controllerQuorumVoters().isEmpty();
+  }
+
+  /** Producer ids unique for this broker (interleaved by node id in a cluster). */
+  private ProducerIdManager producerIds(Path dataDir, MetaProperties meta)
+      throws BrokerStartupException {
+    producerIdWriter = daemonExecutor("logstore-producer-ids");
+    try {
+      return config.controllerQuorumVoters().isEmpty()
+          ? new ProducerIdManager(dataDir, producerIdWriter)
+          : new ProducerIdManager(
+              dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE, producerIdWriter);
+    } catch (IOException e) {
+      throw new BrokerStartupException(
+          "Cannot read the producer id block in " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private TopicManager loadTopics(Path dataDir, MetaProperties meta, boolean clustered)
+      throws BrokerStartupException {
     try {
       ConfigResolver resolver =
           new ConfigResolver(config, new DynamicBrokerConfigs(dataDir, config.nodeId()));
-      topics =
-          new TopicManager(
-              logManager,
-              resolver,
-              new TopicConfigStore(dataDir),
-              dataDir,
-              clustered ? meta.nodeId() : -1,
-              config.replicaLagTimeMaxMs());
+      return new TopicManager(
+          logManager,
+          resolver,
+          new TopicConfigStore(dataDir),
+          dataDir,
+          clustered ? meta.nodeId() : -1,
+          config.replicaLagTimeMaxMs());
     } catch (IOException e) {
       throw new BrokerStartupException("Cannot load topic configs in " + dataDir, e);
     }
-    this.topics = topics;
+  }
+
+  private GroupCoordinator startGroups(TopicManager topics) throws BrokerStartupException {
     try {
-      groupCoordinator =
-          GroupCoordinator.start(
-              new LogGroupStore(topics, config.offsetsTopicPartitions(), clock),
-              groupConfig(config),
-              clock,
-              topics.clustered());
+      return GroupCoordinator.start(
+          new LogGroupStore(topics, config.offsetsTopicPartitions(), clock),
+          groupConfig(config),
+          clock,
+          topics.clustered());
     } catch (RuntimeException e) {
       throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
     }
+  }
+
+  /** One handler per API, in the registry ApiVersions is derived from. */
+  private HandlerRegistry handlers(
+      TopicManager topics,
+      ProducerIdManager producerIds,
+      ClusterView cluster,
+      MetaProperties meta) {
     ConfigAdmin configAdmin = new ConfigAdmin(topics, meta.nodeId());
-    adminExecutor = daemonExecutor("logstore-admin");
-    ClusterView cluster = clustered ? clusterView() : null;
     LeaderHints hints = cluster == null ? LeaderHints.NONE : cluster.leaderHints();
     PartitionService partitions =
         new PartitionService(
@@ -266,6 +306,16 @@ public final class Broker implements AutoCloseable {
           OffLoopHandler.on(
               adminExecutor, new DescribeQuorumHandler(cluster, config.controllerQuorumVoters())));
     }
+    return registry;
+  }
+
+  /**
+   * Binds the Kafka listener; returns the advertised address. A cluster member ({@code caughtUp}
+   * not null) holds requests but ApiVersions until its metadata caught up.
+   */
+  private InetSocketAddress listen(
+      HandlerRegistry registry, MetaProperties meta, CompletableFuture<Void> caughtUp)
+      throws BrokerStartupException {
     InetSocketAddress listener = config.listenerAddress();
     InetSocketAddress advertised = config.advertisedAddress(listener.getPort());
     identity.set(
@@ -273,8 +323,7 @@ public final class Broker implements AutoCloseable {
             meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
     server = new KafkaServer(config.networkThreads());
     Dispatcher dispatcher = new Dispatcher(registry);
-    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-    if (clustered) {
+    if (caughtUp != null) {
       dispatcher.holdUntil(caughtUp);
     }
     try {
@@ -302,56 +351,57 @@ public final class Broker implements AutoCloseable {
           new BrokerIdentity(
               meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
     }
+    return advertised;
+  }
+
+  /** Starts this broker's metadata-quorum voter, controller, replica manager and fetchers. */
+  private void joinCluster(
+      MetaProperties meta,
+      Path dataDir,
+      InetSocketAddress advertised,
+      CompletableFuture<Void> caughtUp)
+      throws BrokerStartupException {
     Map<Integer, InetSocketAddress> voters = config.controllerQuorumVoters();
-    if (!voters.isEmpty()) {
-      try {
-        clusterNode =
-            ClusterNode.start(
-                meta.nodeId(),
-                voters,
-                dataDir,
-                advertised,
-                config.brokerSessionTimeoutMs(),
-                config.brokerHeartbeatIntervalMs(),
-                config.uncleanLeaderElectionEnable(),
-                config.leaderBalanceIntervalMs(),
-                clock);
-      } catch (IOException | RuntimeException e) {
-        throw new BrokerStartupException(
-            "Cannot start the metadata quorum voter for " + voters + ": " + e.getMessage(), e);
-      }
-      replicaManager =
-          new ReplicaManager(
-              clusterNode,
-              topics,
-              clock,
-              config.replicaLagTimeMaxMs(),
-              config.replicaFetchWaitMaxMs(),
-              config.replicaFetchMaxBytes(),
-              config.replicaSocketTimeoutMs());
-      topics.setController(clusterNode.topicController(replicaManager, topics));
-      replicaManager.caughtUp().thenRun(() -> caughtUp.complete(null));
-      GroupCoordinator groups = groupCoordinator;
-      replicaManager.addRoleListener(
-          changes -> {
-            java.util.Set<Integer> led = new java.util.TreeSet<>();
-            topics
-                .topic(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME)
-                .ifPresent(
-                    t ->
-                        t.partitions().stream()
-                            .filter(p -> p.isLeader())
-                            .forEach(p -> led.add(p.index())));
-            groups.onLeadership(led);
-          });
+    try {
+      clusterNode =
+          ClusterNode.start(
+              meta.nodeId(),
+              voters,
+              dataDir,
+              advertised,
+              config.brokerSessionTimeoutMs(),
+              config.brokerHeartbeatIntervalMs(),
+              config.uncleanLeaderElectionEnable(),
+              config.leaderBalanceIntervalMs(),
+              clock);
+    } catch (IOException | RuntimeException e) {
+      throw new BrokerStartupException(
+          "Cannot start the metadata quorum voter for " + voters + ": " + e.getMessage(), e);
     }
-    state = state.transitionTo(BrokerState.RUNNING);
-    log.info(
-        "LogStore broker node.id={} cluster.id={} started on {} with data in {}",
-        meta.nodeId(),
-        meta.clusterId(),
-        boundAddress,
-        dataDir);
+    replicaManager =
+        new ReplicaManager(
+            clusterNode,
+            topics,
+            clock,
+            config.replicaLagTimeMaxMs(),
+            config.replicaFetchWaitMaxMs(),
+            config.replicaFetchMaxBytes(),
+            config.replicaSocketTimeoutMs());
+    topics.setController(clusterNode.topicController(replicaManager, topics));
+    replicaManager.caughtUp().thenRun(() -> caughtUp.complete(null));
+    GroupCoordinator groups = groupCoordinator;
+    replicaManager.addRoleListener(
+        changes -> {
+          java.util.Set<Integer> led = new java.util.TreeSet<>();
+          topics
+              .topic(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME)
+              .ifPresent(
+                  t ->
+                      t.partitions().stream()
+                          .filter(p -> p.isLeader())
+                          .forEach(p -> led.add(p.index())));
+          groups.onLeadership(led);
+        });
   }
 
   private static ExecutorService daemonExecutor(String threadName) {
