@@ -102,22 +102,22 @@ class PartitionServiceTest {
         System.currentTimeMillis());
   }
 
-  private static FetchPartitionSpec fetchFromStart(Partition partition) {
-    return new FetchPartitionSpec(
-        new PartitionService.Target(partition, null), 0, 1 << 20, -1, -1, -1);
+  /** A consumer's fetch from offset 0 of {@code partition}: at least 1 byte, up to maxWaitMs. */
+  private CompletableFuture<List<FetchedPartition>> fetchFromStart(
+      Partition partition, int maxWaitMs) {
+    FetchPartitionSpec from0 =
+        new FetchPartitionSpec(
+            new PartitionService.Target(partition, null), 0, 1 << 20, -1, -1, -1);
+    return service
+        .fetch(new FetchSpec(-1, maxWaitMs, 1, 1 << 20, (byte) 0), List.of(from0), scheduler)
+        .toCompletableFuture();
   }
 
   @Test
   void shouldParkAFetchUntilAnAppendAndCompleteItOnTheRequestsScheduler() throws Exception {
     // Given a parked fetch on an empty partition (min 1 byte, up to 10 s)
     Partition partition = partitionOf("parked", Map.of());
-    CompletableFuture<List<FetchedPartition>> fetched =
-        service
-            .fetch(
-                new FetchSpec(-1, 10_000, 1, 1 << 20, (byte) 0),
-                List.of(fetchFromStart(partition)),
-                scheduler)
-            .toCompletableFuture();
+    CompletableFuture<List<FetchedPartition>> fetched = fetchFromStart(partition, 10_000);
     assertThat(fetched).isNotDone();
     assertThat(scheduler.timers).singleElement().extracting(t -> t.delayMs()).isEqualTo(10_000L);
 
@@ -147,13 +147,7 @@ class PartitionServiceTest {
   void shouldAnswerAnEmptyFetchWhenItsTimerFires() {
     // Given a parked fetch on an empty partition
     Partition partition = partitionOf("expiring", Map.of());
-    CompletableFuture<List<FetchedPartition>> fetched =
-        service
-            .fetch(
-                new FetchSpec(-1, 500, 1, 1 << 20, (byte) 0),
-                List.of(fetchFromStart(partition)),
-                scheduler)
-            .toCompletableFuture();
+    CompletableFuture<List<FetchedPartition>> fetched = fetchFromStart(partition, 500);
     assertThat(fetched).isNotDone();
 
     // When its timer fires, it answers what there is: nothing, without an error

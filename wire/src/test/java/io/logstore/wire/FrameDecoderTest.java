@@ -37,7 +37,8 @@ class FrameDecoderTest {
     ByteBuf second = channel.readInbound();
     assertThat(first.toString(StandardCharsets.UTF_8)).isEqualTo("hello");
     assertThat(second.toString(StandardCharsets.UTF_8)).isEqualTo("world!");
-    assertThat((Object) channel.readInbound()).isNull();
+    Object next = channel.readInbound();
+    assertThat(next).isNull();
     first.release();
     second.release();
     assertThat(channel.finish()).isFalse();
@@ -50,7 +51,8 @@ class FrameDecoderTest {
     // When
     channel.writeInbound(Unpooled.buffer().writeInt(10).writeBytes(new byte[4]));
     // Then nothing is emitted yet
-    assertThat((Object) channel.readInbound()).isNull();
+    Object next = channel.readInbound();
+    assertThat(next).isNull();
     channel.finishAndReleaseAll();
   }
 
