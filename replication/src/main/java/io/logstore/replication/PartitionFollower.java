@@ -33,6 +33,14 @@ public final class PartitionFollower {
     return leaderEpoch;
   }
 
+  /**
+   * Whether the log is durable to its end, so it may fetch: a former leader's unsynced tail must be
+   * fsynced first.
+   */
+  public boolean durableToEnd() {
+    return log.durableEndOffset() == log.logEndOffset();
+  }
+
   /** The next fetch; the log must be durable to its end (see the class comment). */
   public FetchPosition nextFetch() {
     if (log.durableEndOffset() != log.logEndOffset()) {

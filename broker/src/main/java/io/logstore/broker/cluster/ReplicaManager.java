@@ -9,6 +9,7 @@ import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.wire.KafkaClient;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
@@ -51,6 +52,10 @@ public final class ReplicaManager implements AutoCloseable {
   private final int fetchMaxBytes;
   private final int socketTimeoutMs;
   private final ScheduledExecutorService thread;
+
+  /** The connections of every fetcher (one I/O thread, {@code logstore-replica-io-1}). */
+  private final KafkaClient fetchClient;
+
   private final AtomicReference<MetadataImage> latest = new AtomicReference<>();
   private final AtomicBoolean applyScheduled = new AtomicBoolean();
   private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
@@ -80,6 +85,12 @@ public final class ReplicaManager implements AutoCloseable {
     this.fetchWaitMs = fetchWaitMs;
     this.fetchMaxBytes = fetchMaxBytes;
     this.socketTimeoutMs = socketTimeoutMs;
+    this.fetchClient =
+        new KafkaClient(
+            "logstore-replica-" + node.nodeId(),
+            "logstore-replica-io",
+            1,
+            ReplicaFetcher.MAX_RESPONSE_BYTES + 1024 * 1024);
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -185,7 +196,13 @@ public final class ReplicaManager implements AutoCloseable {
 
   private ReplicaFetcher newFetcher(int leaderId) {
     return new ReplicaFetcher(
-        node.nodeId(), leaderId, this::address, fetchWaitMs, fetchMaxBytes, socketTimeoutMs);
+        fetchClient,
+        node.nodeId(),
+        leaderId,
+        this::address,
+        fetchWaitMs,
+        fetchMaxBytes,
+        socketTimeoutMs);
   }
 
   /** A broker's Kafka listener address from the metadata (any thread). */
@@ -272,6 +289,7 @@ public final class ReplicaManager implements AutoCloseable {
       f.close();
     }
     fetchers.clear();
+    fetchClient.close();
     for (Partition p : topics.localPartitions()) {
       p.stopReplica();
     }

@@ -8,6 +8,7 @@ import io.logstore.replication.PartitionLeader;
 import io.logstore.replication.PartitionReplica;
 import io.logstore.replication.StorageReplicaLog;
 import io.logstore.replication.errors.ReplicationError;
+import io.logstore.replication.fetch.FollowedPartition;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import io.logstore.storage.DurabilityMode;
 import io.logstore.storage.EpochEndOffset;
@@ -44,7 +45,7 @@ import org.apache.kafka.common.Uuid;
  * flush completions (flusher threads) and the ISR timer take it briefly, and nothing blocking runs
  * under it; futures are completed after it is released.
  */
-public final class Partition {
+public final class Partition implements FollowedPartition<ByteBuffer> {
   private static final int MAX_ACKS_ALL_WAITERS = 10_000;
 
   private final String topic;
@@ -129,6 +130,7 @@ public final class Partition {
     }
   }
 
+  @Override
   public String topic() {
     return topic;
   }
@@ -137,8 +139,19 @@ public final class Partition {
     return topicId;
   }
 
+  @Override
   public int index() {
     return index;
+  }
+
+  @Override
+  public long logStartOffset() {
+    return log.logStartOffset();
+  }
+
+  @Override
+  public long logEndOffset() {
+    return log.logEndOffset();
   }
 
   public PartitionLog log() {
@@ -179,6 +192,7 @@ public final class Partition {
   }
 
   /** Completes once everything below {@code endOffset} is durable and visible to consumers. */
+  @Override
   public CompletableFuture<Void> awaitDurable(long endOffset) {
     return log.awaitFlushed(endOffset).thenRun(this::advanceHighWatermark);
   }
@@ -368,6 +382,7 @@ public final class Partition {
   }
 
   /** The follower state when this broker follows, else null (for the replica fetcher). */
+  @Override
   public synchronized PartitionFollower follower() {
     return replica == null ? null : replica.follower();
   }
@@ -376,6 +391,7 @@ public final class Partition {
    * Appends a fetched leader's batches as they are, if {@code follower} is still this partition's
    * follower state (the role may have changed since the fetch was sent); false when skipped.
    */
+  @Override
   public synchronized boolean appendAsFollower(PartitionFollower follower, ByteBuffer batches)
       throws IOException {
     if (replica == null || replica.follower() != follower || deleted) {
@@ -390,6 +406,7 @@ public final class Partition {
   }
 
   /** A diverging epoch from the leader: truncates if the follower state is still current. */
+  @Override
   public synchronized FollowerTruncation truncateAsFollower(
       PartitionFollower follower, EpochEndOffset diverging) {
     if (replica == null || replica.follower() != follower || deleted) {
@@ -399,6 +416,7 @@ public final class Partition {
   }
 
   /** The leader's high watermark from a fetch answer (capped at the durable end here). */
+  @Override
   public synchronized void followerHighWatermark(PartitionFollower follower, long leaderHw) {
     if (replica != null && replica.follower() == follower && leaderHw >= 0) {
       follower.onLeaderHighWatermark(leaderHw);
@@ -409,6 +427,7 @@ public final class Partition {
    * The leader's log start from a fetch answer (after DeleteRecords or retention there): a follower
    * moves its own log start up to it, as far as its log reaches.
    */
+  @Override
   public synchronized void followerLogStart(PartitionFollower follower, long leaderLogStart)
       throws IOException {
     if (replica != null
@@ -420,6 +439,7 @@ public final class Partition {
   }
 
   /** The leader no longer has the records this follower lacks: start empty at its log start. */
+  @Override
   public synchronized void restartFollowerAt(PartitionFollower follower, long offset)
       throws IOException {
     if (replica != null && replica.follower() == follower && !deleted) {

@@ -43,5 +43,7 @@ public enum ReplicationError {
    */
   INVALID_REPLICA_ASSIGNMENT,
   /** AlterPartitionReassignments: a cancellation of a partition that is not being reassigned. */
-  NO_REASSIGNMENT_IN_PROGRESS
+  NO_REASSIGNMENT_IN_PROGRESS,
+  /** Any other error a broker answered with (a follower's fetch treats it as retriable). */
+  UNKNOWN_SERVER_ERROR
 }

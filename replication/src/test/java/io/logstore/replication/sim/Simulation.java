@@ -11,6 +11,9 @@ import io.logstore.replication.PartitionReplica.Transition;
 import io.logstore.replication.controller.ControllerLogic;
 import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
 import io.logstore.replication.errors.ReplicationError;
+import io.logstore.replication.fetch.FetchTransport;
+import io.logstore.replication.fetch.FollowedPartition;
+import io.logstore.replication.fetch.ReplicaFetchLoop;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord;
@@ -28,15 +31,20 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
  * A seeded, single-threaded, deterministic simulation of one partition replicated on three brokers,
- * with the real {@link PartitionLeader}, {@link PartitionFollower} and {@link ControllerLogic}. The
- * controller stands for the committed metadata log (the Raft group itself is tested in {@code
- * RatisMetadataQuorumTest}); brokers learn its state through delayed, droppable messages. Faults:
- * crashes that lose unsynced writes, network isolation of a broker, controlled shutdowns, message
- * drops and delays. A client produces with acks=all throughout.
+ * with the real {@link PartitionLeader}, {@link PartitionFollower}, {@link ControllerLogic} and the
+ * shipped follower fetch loop ({@link ReplicaFetchLoop}, over a simulated {@link FetchTransport}
+ * and the event queue as its scheduler). The controller stands for the committed metadata log (the
+ * Raft group itself is tested in {@code RatisMetadataQuorumTest}); brokers learn its state through
+ * delayed, droppable messages. Faults: crashes that lose unsynced writes, network isolation of a
+ * broker, controlled shutdowns, message drops and delays. A client produces with acks=all
+ * throughout.
  *
  * <p>Invariants, checked after every event that can affect them (all of them run after each step):
  *
@@ -96,10 +104,10 @@ final class Simulation {
   private record AlterPartitionResponse(
       int leaderEpoch, long proposalId, AlterPartitionResult result) {}
 
-  private record FetchRequest(int replicaId, long generation, FetchPosition position) {}
+  private record FetchRequest(int replicaId, long requestId, FetchPosition position) {}
 
   private record FetchResponse(
-      long generation,
+      long requestId,
       List<Entry> entries,
       EpochEndOffset diverging,
       ReplicationError error,
@@ -451,6 +459,17 @@ final class Simulation {
   /** How long an acks=all produce may wait for the high watermark (the client gives up at 2 s). */
   private static final long PRODUCE_TIMEOUT_MS = 1_500;
 
+  /** How long a leader parks a follower's fetch that finds nothing new (shortened). */
+  private static final long EMPTY_FETCH_WAIT_MS = 10;
+
+  /** A fetch without an answer fails after this (a lost message). */
+  private static final long FETCH_TIMEOUT_MS = 150;
+
+  /** The fetch loop's pause after an error answer. */
+  private static final long FETCH_BACKOFF_MS = 20;
+
+  private static final String TOPIC = "t";
+
   private final class Broker {
     final int id;
     final SimLog log = new SimLog();
@@ -460,8 +479,16 @@ final class Simulation {
     MetadataImage image = MetadataImage.EMPTY;
     final PartitionReplica replica;
     final AcksAllPurgatory<PendingProduce> purgatory = new AcksAllPurgatory<>(1_000);
-    long fetchGeneration;
-    boolean fetchInFlight;
+    final Followed followed = new Followed();
+
+    /** This incarnation's fetch loops by leader id (the shipped loop, as the broker runs it). */
+    final Map<Integer, ReplicaFetchLoop<List<Entry>>> fetchers = new TreeMap<>();
+
+    /** Fetches in flight by request id, for the current incarnation's transports. */
+    final Map<Long, CompletableFuture<FetchTransport.Answer<List<Entry>>>> fetchesInFlight =
+        new TreeMap<>();
+
+    long nextFetchRequestId;
     boolean leaderSyncScheduled;
     boolean shuttingDown;
 
@@ -509,7 +536,9 @@ final class Simulation {
       brokerEpoch = -1;
       replica.onStopped();
       purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER); // gone with the process
-      fetchInFlight = false;
+      fetchers.values().forEach(ReplicaFetchLoop::close);
+      fetchers.clear();
+      fetchesInFlight.clear();
       leaderSyncScheduled = false;
       log.crash();
       lastHighWatermark = log.highWatermark();
@@ -561,10 +590,8 @@ final class Simulation {
       if (t.lostLeadership()) {
         failPending(ReplicationError.NOT_LEADER_OR_FOLLOWER);
       }
-      if (t.changed() && t.to() instanceof PartitionReplica.Following) {
-        fetchGeneration++;
-        fetchInFlight = false;
-        scheduleFetch(0);
+      if (t.changed()) {
+        onRoleChange(t);
       } else if (!t.changed() && replica.leader() != null) {
         afterHighWatermarkChange();
       }
@@ -623,8 +650,7 @@ final class Simulation {
       FetchPosition pos = f.position();
       PartitionLeader leader = replica.leader();
       if (leader == null) {
-        send(
-            id, f.replicaId(), new FetchResponse(f.generation(), List.of(), null, notLeader(), -1));
+        send(id, f.replicaId(), new FetchResponse(f.requestId(), List.of(), null, notLeader(), -1));
         return;
       }
       FetchValidation v =
@@ -636,11 +662,23 @@ final class Simulation {
               now);
       if (v instanceof FetchValidation.Accept a) {
         List<Entry> entries = log.read(pos.fetchOffset(), 1 + random.nextInt(30));
-        send(
-            id,
-            f.replicaId(),
+        FetchResponse answer =
             new FetchResponse(
-                f.generation(), entries, null, ReplicationError.NONE, a.highWatermark()));
+                f.requestId(), entries, null, ReplicationError.NONE, a.highWatermark());
+        if (entries.isEmpty()) {
+          // Nothing new: the broker parks a follower's fetch up to replica.fetch.wait.max.ms.
+          long incarnation = brokerEpoch;
+          after(
+              EMPTY_FETCH_WAIT_MS,
+              "parked fetch " + id,
+              () -> {
+                if (alive && brokerEpoch == incarnation) {
+                  send(id, f.replicaId(), answer);
+                }
+              });
+        } else {
+          send(id, f.replicaId(), answer);
+        }
         if (a.proposedIsr() != null) {
           sendAlterPartition(a.proposedIsr());
         }
@@ -650,9 +688,9 @@ final class Simulation {
             id,
             f.replicaId(),
             new FetchResponse(
-                f.generation(), List.of(), d.divergingEpoch(), ReplicationError.NONE, -1));
+                f.requestId(), List.of(), d.divergingEpoch(), ReplicationError.NONE, -1));
       } else if (v instanceof FetchValidation.Error e) {
-        send(id, f.replicaId(), new FetchResponse(f.generation(), List.of(), null, e.error(), -1));
+        send(id, f.replicaId(), new FetchResponse(f.requestId(), List.of(), null, e.error(), -1));
       }
     }
 
@@ -725,83 +763,198 @@ final class Simulation {
       }
     }
 
-    // ---- follower side
+    // ---- follower side: the shipped ReplicaFetchLoop over the simulated network
 
-    void scheduleFetch(long delayMs) {
-      long generation = fetchGeneration;
+    /** As the broker's replica manager: the partition moves to the fetch loop of its leader. */
+    void onRoleChange(Transition t) {
+      for (ReplicaFetchLoop<List<Entry>> loop : fetchers.values()) {
+        loop.remove(followed);
+      }
+      if (t.to() instanceof PartitionReplica.Following following) {
+        int leader = following.follower().leaderId();
+        fetchers.computeIfAbsent(leader, this::newFetchLoop).add(followed);
+      }
+      fetchers
+          .values()
+          .removeIf(
+              loop -> {
+                if (loop.isEmpty()) {
+                  loop.close();
+                  return true;
+                }
+                return false;
+              });
+    }
+
+    ReplicaFetchLoop<List<Entry>> newFetchLoop(int leaderId) {
       long incarnation = brokerEpoch;
-      after(
-          delayMs,
-          "fetch " + id,
-          () -> {
-            PartitionFollower follower = replica.follower();
-            if (!alive
-                || brokerEpoch != incarnation
-                || follower == null
-                || generation != fetchGeneration
-                || fetchInFlight) {
-              return;
-            }
-            if (log.durableEndOffset() != log.logEndOffset()) {
-              log.sync(); // a former leader's unsynced tail: fsync before counting it
-            }
-            fetchInFlight = true;
-            send(id, follower.leaderId(), new FetchRequest(id, generation, follower.nextFetch()));
-            // A lost request or answer: fetch again after a timeout.
-            after(
-                150,
-                "fetch timeout " + id,
-                () -> {
-                  if (alive && brokerEpoch == incarnation && generation == fetchGeneration) {
-                    if (fetchInFlight) {
-                      fetchInFlight = false;
-                      fetchGeneration++;
-                      scheduleFetch(0);
-                    }
-                  }
-                });
-          });
+      ReplicaFetchLoop<List<Entry>> loop =
+          new ReplicaFetchLoop<>(
+              id,
+              leaderId,
+              new SimTransport(incarnation),
+              (delayMs, task) ->
+                  after(
+                      delayMs,
+                      "fetcher " + id + " of " + leaderId,
+                      () -> {
+                        if (alive && brokerEpoch == incarnation) {
+                          task.run();
+                        }
+                      }),
+              FETCH_BACKOFF_MS);
+      loop.start();
+      return loop;
     }
 
     void onFetchResponse(FetchResponse r) {
-      PartitionFollower follower = replica.follower();
-      if (follower == null || r.generation() != fetchGeneration || !fetchInFlight) {
-        return;
+      CompletableFuture<FetchTransport.Answer<List<Entry>>> pending =
+          fetchesInFlight.remove(r.requestId());
+      if (pending == null) {
+        return; // timed out, or sent by an earlier incarnation
       }
-      fetchInFlight = false;
-      fetchGeneration++;
-      if (r.diverging() != null) {
+      pending.complete(
+          new FetchTransport.Answer<>(
+              ReplicationError.NONE,
+              List.of(
+                  new FetchTransport.PartitionAnswer<>(
+                      TOPIC,
+                      0,
+                      r.error(),
+                      r.diverging(),
+                      r.entries().isEmpty() ? null : r.entries(),
+                      r.highWatermark(),
+                      0))));
+    }
+
+    /** The network between this follower and a leader; a lost message times out. */
+    final class SimTransport implements FetchTransport<List<Entry>> {
+      private final long incarnation;
+
+      SimTransport(long incarnation) {
+        this.incarnation = incarnation;
+      }
+
+      @Override
+      public CompletionStage<Answer<List<Entry>>> fetch(Request request) {
+        CompletableFuture<Answer<List<Entry>>> answer = new CompletableFuture<>();
+        if (brokerEpoch != incarnation) {
+          answer.completeExceptionally(new IllegalStateException("process gone"));
+          return answer;
+        }
+        long requestId = ++nextFetchRequestId;
+        fetchesInFlight.put(requestId, answer);
+        FetchPosition position = request.partitions().get(0).position();
+        send(id, request.leaderId(), new FetchRequest(id, requestId, position));
+        after(
+            FETCH_TIMEOUT_MS,
+            "fetch timeout " + id,
+            () -> {
+              if (fetchesInFlight.remove(requestId) != null) {
+                answer.completeExceptionally(new TimeoutException("fetch " + requestId));
+              }
+            });
+        return answer;
+      }
+
+      @Override
+      public void close() {
+        // the messages in flight die with the incarnation (see send)
+      }
+    }
+
+    /** The partition as the fetch loop sees it, over this broker's replica and log. */
+    final class Followed implements FollowedPartition<List<Entry>> {
+      @Override
+      public String topic() {
+        return TOPIC;
+      }
+
+      @Override
+      public int index() {
+        return 0;
+      }
+
+      @Override
+      public PartitionFollower follower() {
+        return replica.follower();
+      }
+
+      @Override
+      public long logStartOffset() {
+        return log.logStartOffset();
+      }
+
+      @Override
+      public long logEndOffset() {
+        return log.logEndOffset();
+      }
+
+      @Override
+      public boolean appendAsFollower(PartitionFollower follower, List<Entry> records) {
+        if (replica.follower() != follower) {
+          return false;
+        }
+        log.appendAsFollower(records);
+        return true;
+      }
+
+      /** The disk syncs after 1-4 ms; a crash before that loses the records (and the wait). */
+      @Override
+      public CompletionStage<Void> awaitDurable(long endOffset) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (log.durableEndOffset() >= endOffset) {
+          done.complete(null);
+          return done;
+        }
+        long incarnation = brokerEpoch;
+        after(
+            1 + random.nextInt(4),
+            "follower fsync " + id,
+            () -> {
+              if (alive && brokerEpoch == incarnation) {
+                log.sync();
+                done.complete(null);
+              }
+            });
+        return done;
+      }
+
+      @Override
+      public FollowerTruncation truncateAsFollower(
+          PartitionFollower follower, EpochEndOffset diverging) {
+        if (replica.follower() != follower) {
+          return null;
+        }
         long before = log.logEndOffset();
-        FollowerTruncation t = follower.onDivergingEpoch(r.diverging());
+        FollowerTruncation t = follower.onDivergingEpoch(diverging);
         if (t.offset() < before) {
           truncations++;
           checkAckedOnIsr();
         }
-        scheduleFetch(0);
-        return;
+        return t;
       }
-      if (r.error() != ReplicationError.NONE) {
-        scheduleFetch(20);
-        return;
+
+      @Override
+      public void followerHighWatermark(PartitionFollower follower, long leaderHighWatermark) {
+        if (replica.follower() == follower) {
+          follower.onLeaderHighWatermark(leaderHighWatermark);
+          checkHighWatermarks();
+        }
       }
-      log.appendAsFollower(r.entries());
-      long incarnation = brokerEpoch;
-      long generation = fetchGeneration;
-      after(
-          1 + random.nextInt(4),
-          "follower fsync " + id,
-          () -> {
-            if (!alive || brokerEpoch != incarnation) {
-              return;
-            }
-            log.sync();
-            PartitionFollower current = replica.follower();
-            if (current != null && generation == fetchGeneration) {
-              current.onLeaderHighWatermark(r.highWatermark());
-              checkHighWatermarks();
-              scheduleFetch(r.entries().isEmpty() ? 10 : 0);
-            }
-          });
+
+      @Override
+      public void followerLogStart(PartitionFollower follower, long leaderLogStart) {
+        if (replica.follower() == follower && leaderLogStart > log.logStartOffset()) {
+          log.moveLogStart(Math.min(leaderLogStart, log.logEndOffset()));
+        }
+      }
+
+      /** The simulated leader deletes no records, so it never answers OFFSET_OUT_OF_RANGE. */
+      @Override
+      public void restartFollowerAt(PartitionFollower follower, long offset) {
+        throw new IllegalStateException("the simulated leader deletes no records");
+      }
     }
   }
 
