@@ -1,11 +1,12 @@
 package io.logstore.broker.partition;
 
-import io.logstore.replication.AcksAllPurgatory;
 import io.logstore.replication.FetchValidation;
 import io.logstore.replication.FollowerTruncation;
 import io.logstore.replication.PartitionFollower;
 import io.logstore.replication.PartitionLeader;
 import io.logstore.replication.PartitionReplica;
+import io.logstore.replication.ReplicatedPartition;
+import io.logstore.replication.ReplicatedPartition.Answers;
 import io.logstore.replication.StorageReplicaLog;
 import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.fetch.FollowedPartition;
@@ -16,7 +17,6 @@ import io.logstore.storage.InvalidBatchException;
 import io.logstore.storage.PartitionLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -67,13 +67,10 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   /** Null on a single broker. Guarded by this. */
   private final PartitionReplica replica;
 
-  /** Guarded by this. */
-  private final AcksAllPurgatory<CompletableFuture<ReplicationError>> purgatory;
-
-  /** DeleteRecords waiting for the followers' log starts (leader only). Guarded by this. */
-  private final List<LowWatermarkWait> lowWatermarkWaits = new ArrayList<>();
-
-  private record LowWatermarkWait(long target, CompletableFuture<LowWatermark> done) {}
+  /** Role, acks=all and DeleteRecords waits (replication's glue); null on a single broker. */
+  private final ReplicatedPartition<
+          CompletableFuture<ReplicationError>, CompletableFuture<LowWatermark>>
+      replication;
 
   /** DeleteRecords' answer for one partition: NONE with the low watermark, or the error. */
   public record LowWatermark(ReplicationError error, long offset) {}
@@ -112,7 +109,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
     this.leaderEpoch = leaderEpoch;
     if (localBrokerId < 0) {
       this.replica = null;
-      this.purgatory = null;
+      this.replication = null;
       this.leading = true;
       this.leaderId = -1;
       long recovered = Math.min(log.highWatermark(), log.logEndOffset());
@@ -120,7 +117,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
     } else {
       this.replica =
           new PartitionReplica(localBrokerId, new StorageReplicaLog(log), replicaLagTimeMaxMs);
-      this.purgatory = new AcksAllPurgatory<>(MAX_ACKS_ALL_WAITERS);
+      this.replication = new ReplicatedPartition<>(replica, MAX_ACKS_ALL_WAITERS);
       this.leading = false;
       this.leaderId = -1;
       if (log.highWatermark() > log.logEndOffset()) {
@@ -225,60 +222,39 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
     }
   }
 
+  private Answers<CompletableFuture<ReplicationError>, CompletableFuture<LowWatermark>> answers() {
+    return new Answers<>();
+  }
+
   /**
-   * Recomputes the leader's high watermark (after {@code step}, run under the monitor) and
-   * completes the acks=all waits it covers; wakes the watchers.
+   * Recomputes the leader's high watermark (after {@code step}, run under the monitor) and answers
+   * the waits it settles; wakes the watchers.
    */
-  private <T> T onReplicationProgress(java.util.function.Function<PartitionLeader, T> step) {
-    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done = List.of();
-    List<Runnable> reached = List.of();
+  private <T> T onReplicationProgress(
+      java.util.function.Function<
+              Answers<CompletableFuture<ReplicationError>, CompletableFuture<LowWatermark>>, T>
+          step) {
+    var answers = answers();
     T result = null;
     synchronized (this) {
-      PartitionLeader leader = replica.leader();
-      if (leader != null) {
-        if (step != null) {
-          result = step.apply(leader);
-        }
-        leader.maybeAdvanceHighWatermark();
-        if (purgatory.size() > 0) {
-          done = purgatory.poll(leader, minInSyncReplicas(), System.currentTimeMillis());
-        }
-        if (!lowWatermarkWaits.isEmpty()) {
-          reached = reachedLowWatermarks(leader.lowWatermark());
-        }
+      if (step != null) {
+        result = step.apply(answers);
       }
+      replication.progress(minInSyncReplicas(), System.currentTimeMillis(), answers);
     }
-    complete(done);
-    reached.forEach(Runnable::run);
+    deliver(answers);
     watchers.forEach(Runnable::run);
     return result;
   }
 
-  /** Removes the waits {@code low} reaches (or that timed out); their completions, to run. */
-  private List<Runnable> reachedLowWatermarks(long low) {
-    List<Runnable> out = new ArrayList<>();
-    lowWatermarkWaits.removeIf(
-        w -> {
-          if (w.done().isDone()) {
-            return true;
-          }
-          if (low >= w.target()) {
-            out.add(() -> w.done().complete(new LowWatermark(ReplicationError.NONE, low)));
-            return true;
-          }
-          return false;
-        });
-    return out;
-  }
-
-  /** Every DeleteRecords wait fails with {@code error}; their completions, to run. */
-  private List<Runnable> failLowWatermarkWaits(ReplicationError error) {
-    List<Runnable> out = new ArrayList<>();
-    for (LowWatermarkWait w : lowWatermarkWaits) {
-      out.add(() -> w.done().complete(new LowWatermark(error, -1)));
+  private static void deliver(
+      Answers<CompletableFuture<ReplicationError>, CompletableFuture<LowWatermark>> answers) {
+    for (var c : answers.acks()) {
+      c.request().complete(c.error());
     }
-    lowWatermarkWaits.clear();
-    return out;
+    for (var l : answers.lowWatermarks()) {
+      l.waiter().complete(new LowWatermark(l.error(), l.lowWatermark()));
+    }
   }
 
   /**
@@ -289,39 +265,20 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
    */
   public CompletableFuture<LowWatermark> awaitLowWatermark(long target, long timeoutMs) {
     CompletableFuture<LowWatermark> f = new CompletableFuture<>();
-    if (replica == null) {
+    if (replication == null) {
       f.complete(new LowWatermark(ReplicationError.NONE, log.logStartOffset()));
       return f;
     }
+    long timeout = Math.max(1, timeoutMs);
+    var answers = answers();
     synchronized (this) {
-      PartitionLeader leader = replica.leader();
-      if (leader == null) {
-        f.complete(new LowWatermark(ReplicationError.NOT_LEADER_OR_FOLLOWER, -1));
-        return f;
-      }
-      long low = leader.lowWatermark();
-      if (low >= target) {
-        f.complete(new LowWatermark(ReplicationError.NONE, low));
-        return f;
-      }
-      if (lowWatermarkWaits.size() >= MAX_ACKS_ALL_WAITERS) {
-        f.complete(new LowWatermark(ReplicationError.REQUEST_TIMED_OUT, -1));
-        return f;
-      }
-      f.completeOnTimeout(
-          new LowWatermark(ReplicationError.REQUEST_TIMED_OUT, -1),
-          Math.max(1, timeoutMs),
-          TimeUnit.MILLISECONDS);
-      lowWatermarkWaits.add(new LowWatermarkWait(target, f));
+      replication.awaitLowWatermark(target, System.currentTimeMillis() + timeout, f, answers);
     }
+    deliver(answers);
+    // The ISR timer also expires it; this answers on time when no fetch or timer runs first.
+    f.completeOnTimeout(
+        new LowWatermark(ReplicationError.REQUEST_TIMED_OUT, -1), timeout, TimeUnit.MILLISECONDS);
     return f;
-  }
-
-  private static void complete(
-      List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done) {
-    for (var c : done) {
-      c.request().complete(c.error());
-    }
   }
 
   private int minInSyncReplicas() {
@@ -334,50 +291,35 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
    */
   public PartitionReplica.Transition applyState(PartitionRecord state, long nowMs) {
     PartitionReplica.Transition t;
-    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> failed = List.of();
-    List<Runnable> failedDeletes = List.of();
+    var answers = answers();
     synchronized (this) {
-      t = replica.onPartitionState(state, nowMs);
-      if (t.lostLeadership()) {
-        failed = purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-        failedDeletes = failLowWatermarkWaits(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-      }
+      t = replication.applyState(state, minInSyncReplicas(), nowMs, answers);
       PartitionReplica.Role role = replica.role();
       if (role instanceof PartitionReplica.Leading l) {
         leaderEpoch = l.leader().leaderEpoch();
-        leaderId = state.leader();
         leading = true;
       } else {
         leading = false;
         leaderEpoch = state.leaderEpoch();
-        leaderId = state.leader();
       }
+      leaderId = state.leader();
     }
-    complete(failed);
-    failedDeletes.forEach(Runnable::run);
-    if (leading) {
-      onReplicationProgress(null);
-    } else {
-      watchers.forEach(Runnable::run);
-    }
+    deliver(answers);
+    watchers.forEach(Runnable::run);
     return t;
   }
 
   /** The partition left this broker or the broker stops: no role, waiters fail. */
   public void stopReplica() {
-    if (replica == null) {
+    if (replication == null) {
       return;
     }
-    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> failed;
-    List<Runnable> failedDeletes;
+    var answers = answers();
     synchronized (this) {
-      replica.onStopped();
-      failed = purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-      failedDeletes = failLowWatermarkWaits(ReplicationError.NOT_LEADER_OR_FOLLOWER);
+      replication.stop(answers);
       leading = false;
     }
-    complete(failed);
-    failedDeletes.forEach(Runnable::run);
+    deliver(answers);
     watchers.forEach(Runnable::run);
   }
 
@@ -462,32 +404,27 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
       int lastFetchedEpoch,
       long logStartOffset,
       long nowMs) {
-    if (replica == null) {
+    if (replication == null) {
       return new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER);
     }
-    FetchValidation v =
-        onReplicationProgress(
-            l -> {
-              FetchValidation validation =
-                  l.onFollowerFetch(
-                      replicaId, currentLeaderEpoch, fetchOffset, lastFetchedEpoch, nowMs);
-              if (validation instanceof FetchValidation.Accept) {
-                l.onFollowerLogStart(replicaId, logStartOffset);
-              }
-              return validation;
-            });
-    return v == null ? new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER) : v;
+    return onReplicationProgress(
+        answers ->
+            replication.onFollowerFetch(
+                replicaId,
+                currentLeaderEpoch,
+                fetchOffset,
+                lastFetchedEpoch,
+                logStartOffset,
+                minInSyncReplicas(),
+                nowMs,
+                answers));
   }
 
   /** acks=all before the append: NOT_ENOUGH_REPLICAS when the ISR is below the minimum. */
   public synchronized ReplicationError checkBeforeAcksAll() {
-    if (replica == null) {
-      return ReplicationError.NONE;
-    }
-    PartitionLeader leader = replica.leader();
-    return leader == null
-        ? ReplicationError.NOT_LEADER_OR_FOLLOWER
-        : leader.checkBeforeAcksAllAppend(minInSyncReplicas());
+    return replication == null
+        ? ReplicationError.NONE
+        : replication.checkBeforeAcksAll(minInSyncReplicas());
   }
 
   /**
@@ -497,48 +434,46 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
    */
   public CompletableFuture<ReplicationError> awaitReplicated(long requiredOffset, long deadlineMs) {
     CompletableFuture<ReplicationError> f = new CompletableFuture<>();
-    if (replica == null) {
+    if (replication == null) {
       f.complete(ReplicationError.NONE);
       return f;
     }
-    boolean parked;
+    var answers = answers();
+    ReplicationError immediate;
     synchronized (this) {
-      PartitionLeader leader = replica.leader();
-      if (leader == null) {
-        f.complete(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-        return f;
-      }
-      parked = purgatory.park(requiredOffset, deadlineMs, f);
+      immediate =
+          replication.awaitReplicated(
+              requiredOffset,
+              deadlineMs,
+              f,
+              minInSyncReplicas(),
+              System.currentTimeMillis(),
+              answers);
     }
-    if (!parked) {
-      f.complete(ReplicationError.REQUEST_TIMED_OUT);
-    } else {
-      onReplicationProgress(null); // the high watermark may already cover it
+    deliver(answers);
+    if (immediate != ReplicationError.NONE) {
+      f.complete(immediate);
     }
     return f;
   }
 
   /**
-   * The ISR timer: expires acks=all waits past their deadline and returns the leader's proposal to
-   * shrink the ISR (with its id), or null.
+   * The ISR timer: expires waits past their deadline and returns the leader's proposal to shrink
+   * the ISR (with its id), or null.
    */
   public IsrProposal maybeShrinkIsr(long nowMs) {
-    if (replica == null) {
+    if (replication == null) {
       return null;
     }
-    List<AcksAllPurgatory.Completion<CompletableFuture<ReplicationError>>> done = List.of();
+    var answers = answers();
     IsrProposal proposal = null;
     synchronized (this) {
-      PartitionLeader leader = replica.leader();
-      if (leader != null) {
-        done = purgatory.poll(leader, minInSyncReplicas(), nowMs);
-        List<Integer> shrink = leader.maybeShrinkIsr(nowMs);
-        if (shrink != null) {
-          proposal = proposal(leader, shrink);
-        }
+      List<Integer> shrink = replication.onIsrTimer(minInSyncReplicas(), nowMs, answers);
+      if (shrink != null) {
+        proposal = proposal(replica.leader(), shrink);
       }
     }
-    complete(done);
+    deliver(answers);
     return proposal;
   }
 

@@ -8,6 +8,8 @@ import io.logstore.replication.PartitionFollower.FetchPosition;
 import io.logstore.replication.PartitionLeader;
 import io.logstore.replication.PartitionReplica;
 import io.logstore.replication.PartitionReplica.Transition;
+import io.logstore.replication.ReplicatedPartition;
+import io.logstore.replication.ReplicatedPartition.Answers;
 import io.logstore.replication.controller.ControllerLogic;
 import io.logstore.replication.controller.ControllerLogic.AlterPartitionResult;
 import io.logstore.replication.errors.ReplicationError;
@@ -104,7 +106,8 @@ final class Simulation {
   private record AlterPartitionResponse(
       int leaderEpoch, long proposalId, AlterPartitionResult result) {}
 
-  private record FetchRequest(int replicaId, long requestId, FetchPosition position) {}
+  private record FetchRequest(
+      int replicaId, long requestId, FetchPosition position, long logStartOffset) {}
 
   private record FetchResponse(
       long requestId,
@@ -478,7 +481,10 @@ final class Simulation {
     long lastHighWatermark;
     MetadataImage image = MetadataImage.EMPTY;
     final PartitionReplica replica;
-    final AcksAllPurgatory<PendingProduce> purgatory = new AcksAllPurgatory<>(1_000);
+
+    /** The shipped leader-side glue: role, acks=all waits (no DeleteRecords here). */
+    final ReplicatedPartition<PendingProduce, Void> replication;
+
     final Followed followed = new Followed();
 
     /** This incarnation's fetch loops by leader id (the shipped loop, as the broker runs it). */
@@ -495,6 +501,7 @@ final class Simulation {
     Broker(int id) {
       this.id = id;
       this.replica = new PartitionReplica(id, log, REPLICA_LAG_TIME_MAX_MS);
+      this.replication = new ReplicatedPartition<>(replica, 1_000);
     }
 
     void start() {
@@ -534,8 +541,7 @@ final class Simulation {
     void crash() {
       alive = false;
       brokerEpoch = -1;
-      replica.onStopped();
-      purgatory.failAll(ReplicationError.NOT_LEADER_OR_FOLLOWER); // gone with the process
+      replication.stop(new Answers<>()); // the waiters are gone with the process
       fetchers.values().forEach(ReplicaFetchLoop::close);
       fetchers.clear();
       fetchesInFlight.clear();
@@ -594,14 +600,12 @@ final class Simulation {
       if (p == null) {
         return;
       }
-      Transition t = replica.onPartitionState(p, now);
-      if (t.lostLeadership()) {
-        failPending(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-      }
+      Answers<PendingProduce, Void> answers = new Answers<>();
+      Transition t = replication.applyState(p, minInSyncReplicas, now, answers);
+      deliver(answers);
+      checkHighWatermarks();
       if (t.changed()) {
         onRoleChange(t);
-      } else if (!t.changed() && replica.leader() != null) {
-        afterHighWatermarkChange();
       }
     }
 
@@ -613,7 +617,7 @@ final class Simulation {
         send(id, CLIENT, new ProduceResponse(p.requestId(), notLeader(), -1, p.value()));
         return;
       }
-      ReplicationError check = leader.checkBeforeAcksAllAppend(minInSyncReplicas);
+      ReplicationError check = replication.checkBeforeAcksAll(minInSyncReplicas);
       if (check != ReplicationError.NONE) {
         send(id, CLIENT, new ProduceResponse(p.requestId(), check, -1, p.value()));
         return;
@@ -625,11 +629,13 @@ final class Simulation {
           "two leaders appended in epoch " + epoch + ": " + previous + " and " + id);
       long offset = log.appendAsLeader(epoch, p.value());
       PendingProduce waiting = new PendingProduce(p.requestId(), offset, p.value());
-      if (!purgatory.park(offset + 1, now + PRODUCE_TIMEOUT_MS, waiting)) {
-        send(
-            id,
-            CLIENT,
-            new ProduceResponse(p.requestId(), ReplicationError.REQUEST_TIMED_OUT, -1, 0));
+      Answers<PendingProduce, Void> answers = new Answers<>();
+      ReplicationError parked =
+          replication.awaitReplicated(
+              offset + 1, now + PRODUCE_TIMEOUT_MS, waiting, minInSyncReplicas, now, answers);
+      deliver(answers);
+      if (parked != ReplicationError.NONE) {
+        send(id, CLIENT, new ProduceResponse(p.requestId(), parked, -1, 0));
       }
       if (!leaderSyncScheduled) {
         leaderSyncScheduled = true;
@@ -641,10 +647,7 @@ final class Simulation {
               if (alive && brokerEpoch == incarnation) {
                 leaderSyncScheduled = false;
                 log.sync();
-                if (replica.leader() != null) {
-                  replica.leader().maybeAdvanceHighWatermark();
-                  afterHighWatermarkChange();
-                }
+                afterHighWatermarkChange();
               }
             });
       }
@@ -661,13 +664,17 @@ final class Simulation {
         send(id, f.replicaId(), new FetchResponse(f.requestId(), List.of(), null, notLeader(), -1));
         return;
       }
+      Answers<PendingProduce, Void> answers = new Answers<>();
       FetchValidation v =
-          leader.onFollowerFetch(
+          replication.onFollowerFetch(
               f.replicaId(),
               pos.currentLeaderEpoch(),
               pos.fetchOffset(),
               pos.lastFetchedEpoch(),
-              now);
+              f.logStartOffset(),
+              minInSyncReplicas,
+              now,
+              answers);
       if (v instanceof FetchValidation.Accept a) {
         List<Entry> entries = log.read(pos.fetchOffset(), 1 + random.nextInt(30));
         FetchResponse answer =
@@ -690,7 +697,6 @@ final class Simulation {
         if (a.proposedIsr() != null) {
           sendAlterPartition(a.proposedIsr());
         }
-        afterHighWatermarkChange();
       } else if (v instanceof FetchValidation.Diverging d) {
         send(
             id,
@@ -700,6 +706,8 @@ final class Simulation {
       } else if (v instanceof FetchValidation.Error e) {
         send(id, f.replicaId(), new FetchResponse(f.requestId(), List.of(), null, e.error(), -1));
       }
+      checkHighWatermarks();
+      deliver(answers);
     }
 
     void isrTick() {
@@ -707,14 +715,15 @@ final class Simulation {
       if (leader == null) {
         return;
       }
-      List<Integer> shrink = leader.maybeShrinkIsr(now);
+      Answers<PendingProduce, Void> answers = new Answers<>();
+      List<Integer> shrink = replication.onIsrTimer(minInSyncReplicas, now, answers);
       if (shrink != null) {
         sendAlterPartition(shrink);
       } else if (leader.pendingIsr() != null && random.nextInt(4) == 0) {
         sendAlterPartition(leader.pendingIsr()); // resend until answered
       }
-      leader.maybeAdvanceHighWatermark();
-      afterHighWatermarkChange();
+      checkHighWatermarks();
+      deliver(answers);
     }
 
     /** Sends (or resends, with the same key) the pending proposal. */
@@ -748,26 +757,21 @@ final class Simulation {
       } else {
         leader.onIsrChangeFailed(response.proposalId());
       }
-      leader.maybeAdvanceHighWatermark();
       afterHighWatermarkChange();
     }
 
     void afterHighWatermarkChange() {
+      Answers<PendingProduce, Void> answers = new Answers<>();
+      replication.progress(minInSyncReplicas, now, answers);
       checkHighWatermarks();
-      PartitionLeader leader = replica.leader();
-      if (leader == null) {
-        return;
-      }
-      for (AcksAllPurgatory.Completion<PendingProduce> c :
-          purgatory.poll(leader, minInSyncReplicas, now)) {
-        PendingProduce p = c.request();
-        send(id, CLIENT, new ProduceResponse(p.requestId(), c.error(), p.offset(), p.value()));
-      }
+      deliver(answers);
     }
 
-    void failPending(ReplicationError error) {
-      for (AcksAllPurgatory.Completion<PendingProduce> c : purgatory.failAll(error)) {
-        send(id, CLIENT, new ProduceResponse(c.request().requestId(), error, -1, 0));
+    /** Answers the client for every settled acks=all wait. */
+    void deliver(Answers<PendingProduce, Void> answers) {
+      for (AcksAllPurgatory.Completion<PendingProduce> c : answers.acks()) {
+        PendingProduce p = c.request();
+        send(id, CLIENT, new ProduceResponse(p.requestId(), c.error(), p.offset(), p.value()));
       }
     }
 
@@ -853,7 +857,11 @@ final class Simulation {
         long requestId = ++nextFetchRequestId;
         fetchesInFlight.put(requestId, answer);
         FetchPosition position = request.partitions().get(0).position();
-        send(id, request.leaderId(), new FetchRequest(id, requestId, position));
+        send(
+            id,
+            request.leaderId(),
+            new FetchRequest(
+                id, requestId, position, request.partitions().get(0).logStartOffset()));
         after(
             FETCH_TIMEOUT_MS,
             "fetch timeout " + id,
