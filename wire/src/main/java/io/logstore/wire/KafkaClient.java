@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -81,6 +82,9 @@ public final class KafkaClient implements AutoCloseable {
 
     /** The request in flight (guarded by this). */
     private Pending pending;
+
+    /** The timeout of the request in flight, cancelled when it ends. Guarded by this. */
+    private ScheduledFuture<?> timeoutTask;
 
     private record Pending(
         int correlationId, ApiKeys api, short version, CompletableFuture<ApiMessage> result) {}
@@ -162,11 +166,31 @@ public final class KafkaClient implements AutoCloseable {
                   fail(correlation, new IOException("send failed", f.cause()));
                 }
               });
-      ch.eventLoop()
-          .schedule(
-              () -> fail(correlation, new TimeoutException("no answer in " + timeoutMs + " ms")),
-              timeoutMs,
-              TimeUnit.MILLISECONDS);
+      ScheduledFuture<?> task =
+          ch.eventLoop()
+              .schedule(
+                  () ->
+                      fail(correlation, new TimeoutException("no answer in " + timeoutMs + " ms")),
+                  timeoutMs,
+                  TimeUnit.MILLISECONDS);
+      synchronized (this) {
+        if (pending != null && pending.correlationId() == correlation) {
+          timeoutTask = task;
+          return;
+        }
+      }
+      task.cancel(false); // answered or failed already
+    }
+
+    /** Ends the request in flight (the caller completes its future); guarded by this. */
+    private CompletableFuture<ApiMessage> takePending() {
+      CompletableFuture<ApiMessage> result = pending == null ? null : pending.result();
+      pending = null;
+      if (timeoutTask != null) {
+        timeoutTask.cancel(false);
+        timeoutTask = null;
+      }
+      return result;
     }
 
     /** Fails request {@code correlation} if it is still in flight, and drops the connection. */
@@ -176,8 +200,7 @@ public final class KafkaClient implements AutoCloseable {
         if (pending == null || pending.correlationId() != correlation) {
           return;
         }
-        result = pending.result();
-        pending = null;
+        result = takePending();
         dropChannel();
       }
       result.completeExceptionally(cause);
@@ -200,8 +223,7 @@ public final class KafkaClient implements AutoCloseable {
         if (p == null) {
           return; // an answer after its timeout: the connection is being dropped
         }
-        pending = null;
-        result = p.result();
+        result = takePending();
         try {
           byte[] copy = new byte[frame.readableBytes()];
           frame.readBytes(copy);
@@ -229,13 +251,11 @@ public final class KafkaClient implements AutoCloseable {
     private void onInactive(Channel ch) {
       CompletableFuture<ApiMessage> result = null;
       synchronized (this) {
-        if (channel == ch) {
-          channel = null;
+        if (channel != ch) {
+          return; // a connection dropped earlier: the request in flight (if any) is on another
         }
-        if (pending != null) {
-          result = pending.result();
-          pending = null;
-        }
+        channel = null;
+        result = takePending();
       }
       if (result != null) {
         result.completeExceptionally(new IOException("connection closed by the peer"));
@@ -247,10 +267,7 @@ public final class KafkaClient implements AutoCloseable {
       CompletableFuture<ApiMessage> result = null;
       synchronized (this) {
         closed = true;
-        if (pending != null) {
-          result = pending.result();
-          pending = null;
-        }
+        result = takePending();
         dropChannel();
       }
       if (result != null) {
