@@ -2,6 +2,7 @@ package io.logstore.broker;
 
 import io.logstore.broker.admin.ConfigAdmin;
 import io.logstore.broker.cluster.ClusterNode;
+import io.logstore.broker.cluster.LogBootstrap;
 import io.logstore.broker.cluster.ReplicaManager;
 import io.logstore.broker.config.BrokerConfig;
 import io.logstore.broker.dispatch.Dispatcher;
@@ -46,6 +47,7 @@ import io.logstore.broker.handler.SyncGroupHandler;
 import io.logstore.broker.network.KafkaServer;
 import io.logstore.broker.partition.KafkaRecordBatchCodec;
 import io.logstore.broker.partition.PartitionService;
+import io.logstore.broker.partition.TopicController;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.producer.ProducerIdManager;
 import io.logstore.broker.topic.ConfigResolver;
@@ -57,22 +59,28 @@ import io.logstore.replication.controller.ControllerService;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
+import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.QuorumStatus;
 import io.logstore.storage.LogDirLockedException;
 import io.logstore.storage.LogManager;
 import io.logstore.storage.LogManagerConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +107,8 @@ public final class Broker implements AutoCloseable {
 
   private volatile TopicManager topics;
 
+  private volatile TopicController topicController;
+
   /** Runs admin requests that create, delete or fsync files, off the event loops. */
   private ExecutorService adminExecutor;
 
@@ -124,22 +134,40 @@ public final class Broker implements AutoCloseable {
     }
   }
 
+  /**
+   * Storage, then the metadata quorum (of one voter on a single broker) and the replica manager,
+   * topics, groups and handlers, then the listener; the broker registers once it is bound and holds
+   * requests (but ApiVersions) until its metadata caught up with its own registration.
+   */
   private synchronized void startUp() throws BrokerStartupException {
     state = state.transitionTo(BrokerState.STARTING);
     Path dataDir = config.logDirs().get(0).toAbsolutePath();
     MetaProperties meta = openStorage(dataDir);
     ProducerIdManager producerIds = producerIds(dataDir, meta);
-    boolean clustered = !config.controllerQuorumVoters().isEmpty();
-    topics = loadTopics(dataDir, meta, clustered);
-    groupCoordinator = startGroups(topics);
+    clusterNode = startClusterNode(meta, dataDir);
+    topics =
+        new TopicManager(
+            logManager,
+            configResolver(dataDir),
+            dataDir,
+            meta.nodeId(),
+            config.replicaLagTimeMaxMs());
+    replicaManager =
+        new ReplicaManager(
+            clusterNode,
+            topics,
+            clock,
+            config.replicaLagTimeMaxMs(),
+            config.replicaFetchWaitMaxMs(),
+            config.replicaFetchMaxBytes(),
+            config.replicaSocketTimeoutMs());
+    groupCoordinator = startGroups(topics, replicaManager);
+    topicController = clusterNode.topicController(replicaManager, topics);
     adminExecutor = daemonExecutor("logstore-admin");
-    ClusterView cluster = clustered ? clusterView() : null;
-    HandlerRegistry registry = handlers(topics, producerIds, cluster, meta);
-    CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-    InetSocketAddress advertised = listen(registry, meta, clustered ? caughtUp : null);
-    if (clustered) {
-      joinCluster(meta, dataDir, advertised, caughtUp);
-    }
+    HandlerRegistry registry =
+        handlers(topics, topicController, producerIds, clusterView(clusterNode), meta);
+    InetSocketAddress advertised = listen(registry, meta, replicaManager.caughtUp());
+    clusterNode.join(advertised);
     state = state.transitionTo(BrokerState.RUNNING);
     log.info(
         "LogStore broker node.id={} cluster.id={} started on {} with data in {}",
@@ -180,74 +208,99 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  /** Producer ids unique for this broker (interleaved by node id in a cluster). */
+  /** Producer ids unique for this broker (interleaved by node id across a cluster). */
   private ProducerIdManager producerIds(Path dataDir, MetaProperties meta)
       throws BrokerStartupException {
     producerIdWriter = daemonExecutor("logstore-producer-ids");
     try {
-      return config.controllerQuorumVoters().isEmpty()
-          ? new ProducerIdManager(dataDir, producerIdWriter)
-          : new ProducerIdManager(
-              dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE, producerIdWriter);
+      return new ProducerIdManager(
+          dataDir, meta.nodeId(), ProducerIdManager.CLUSTER_STRIDE, producerIdWriter);
     } catch (IOException e) {
       throw new BrokerStartupException(
           "Cannot read the producer id block in " + dataDir + ": " + e.getMessage(), e);
     }
   }
 
-  private TopicManager loadTopics(Path dataDir, MetaProperties meta, boolean clustered)
-      throws BrokerStartupException {
+  private ConfigResolver configResolver(Path dataDir) throws BrokerStartupException {
     try {
-      ConfigResolver resolver =
-          new ConfigResolver(config, new DynamicBrokerConfigs(dataDir, config.nodeId()));
-      return new TopicManager(
-          logManager,
-          resolver,
-          new TopicConfigStore(dataDir),
-          dataDir,
-          clustered ? meta.nodeId() : -1,
-          config.replicaLagTimeMaxMs());
+      return new ConfigResolver(config, new DynamicBrokerConfigs(dataDir, config.nodeId()));
     } catch (IOException e) {
-      throw new BrokerStartupException("Cannot load topic configs in " + dataDir, e);
+      throw new BrokerStartupException("Cannot load dynamic broker configs in " + dataDir, e);
     }
   }
 
-  private GroupCoordinator startGroups(TopicManager topics) throws BrokerStartupException {
+  /**
+   * Starts this broker's metadata-quorum voter and controller service: of the Raft group of {@code
+   * controller.quorum.voters}, or of a quorum of one without voters (bootstrapped from the logs on
+   * disk the first time, see {@link LogBootstrap}).
+   */
+  private ClusterNode startClusterNode(MetaProperties meta, Path dataDir)
+      throws BrokerStartupException {
+    Map<Integer, InetSocketAddress> voters = config.controllerQuorumVoters();
     try {
-      return GroupCoordinator.start(
-          new LogGroupStore(topics, config.offsetsTopicPartitions(), clock),
-          groupConfig(config),
-          clock,
-          topics.clustered());
-    } catch (RuntimeException e) {
-      throw new BrokerStartupException("Cannot load consumer groups: " + e.getMessage(), e);
+      return ClusterNode.start(
+          meta.nodeId(),
+          voters,
+          dataDir,
+          () -> bootstrapRecords(dataDir, meta.nodeId()),
+          config.brokerSessionTimeoutMs(),
+          config.brokerHeartbeatIntervalMs(),
+          config.uncleanLeaderElectionEnable(),
+          config.leaderBalanceIntervalMs(),
+          clock);
+    } catch (IOException | RuntimeException e) {
+      throw new BrokerStartupException(
+          "Cannot start the metadata quorum voter"
+              + (voters.isEmpty() ? "" : " for " + voters)
+              + ": "
+              + e.getMessage(),
+          e);
     }
+  }
+
+  private List<MetadataRecord> bootstrapRecords(Path dataDir, int nodeId) {
+    try {
+      return LogBootstrap.records(
+          logManager.logs(), new TopicConfigStore(dataDir).loadAll(), nodeId);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read topic configs in " + dataDir, e);
+    }
+  }
+
+  /** The group coordinator, loading the groups of the offsets partitions this broker leads. */
+  private GroupCoordinator startGroups(TopicManager topics, ReplicaManager replicas) {
+    GroupCoordinator groups =
+        GroupCoordinator.start(new LogGroupStore(topics, clock), groupConfig(config), clock);
+    replicas.addRoleListener(
+        changes -> {
+          Set<Integer> led = new TreeSet<>();
+          topics
+              .topic(Topic.GROUP_METADATA_TOPIC_NAME)
+              .ifPresent(
+                  t ->
+                      t.partitions().stream()
+                          .filter(p -> p.isLeader())
+                          .forEach(p -> led.add(p.index())));
+          groups.onLeadership(led);
+        });
+    return groups;
   }
 
   /** One handler per API, in the registry ApiVersions is derived from. */
   private HandlerRegistry handlers(
       TopicManager topics,
+      TopicController controller,
       ProducerIdManager producerIds,
       ClusterView cluster,
       MetaProperties meta) {
-    ConfigAdmin configAdmin = new ConfigAdmin(topics, meta.nodeId());
-    LeaderHints hints = cluster == null ? LeaderHints.NONE : cluster.leaderHints();
-    PartitionService partitions =
-        new PartitionService(
-            topics,
-            proposal -> {
-              ReplicaManager manager = replicaManager;
-              if (manager != null) {
-                manager.send(proposal);
-              }
-            },
-            clock);
+    ConfigAdmin configAdmin = new ConfigAdmin(topics, controller, meta.nodeId());
+    LeaderHints hints = cluster.leaderHints();
+    PartitionService partitions = new PartitionService(topics, replicaManager::send, clock);
     HandlerRegistry registry = new HandlerRegistry();
     registry
         .register(new ApiVersionsHandler(registry))
         .register(
             new MetadataHandler(
-                topics,
                 identity::get,
                 config.autoCreateTopicsEnable(),
                 config.numPartitions(),
@@ -262,34 +315,25 @@ public final class Broker implements AutoCloseable {
             OffLoopHandler.on(
                 adminExecutor,
                 new CreateTopicsHandler(
-                    topics,
-                    identity::get,
-                    config.numPartitions(),
-                    config.defaultReplicationFactor())))
-        .register(
-            OffLoopHandler.on(
-                adminExecutor, new DeleteTopicsHandler(topics, config.deleteTopicEnable())))
-        .register(
-            OffLoopHandler.on(adminExecutor, new CreatePartitionsHandler(topics, identity::get)))
-        .register(new DescribeConfigsHandler(configAdmin))
-        .register(OffLoopHandler.on(adminExecutor, new AlterConfigsHandler(configAdmin)))
-        .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
-        .register(new DescribeClusterHandler(identity::get, () -> clusterNode))
-        .register(OffLoopHandler.on(adminExecutor, new ElectLeadersHandler(cluster)))
+                    topics, controller, config.numPartitions(), config.defaultReplicationFactor())))
         .register(
             OffLoopHandler.on(
                 adminExecutor,
-                new AlterPartitionReassignmentsHandler(topics, identity::get, cluster)))
+                new DeleteTopicsHandler(topics, controller, config.deleteTopicEnable())))
+        .register(OffLoopHandler.on(adminExecutor, new CreatePartitionsHandler(topics, controller)))
+        .register(new DescribeConfigsHandler(configAdmin))
+        .register(OffLoopHandler.on(adminExecutor, new AlterConfigsHandler(configAdmin)))
+        .register(OffLoopHandler.on(adminExecutor, new IncrementalAlterConfigsHandler(configAdmin)))
+        .register(new DescribeClusterHandler(identity::get, cluster))
+        .register(OffLoopHandler.on(adminExecutor, new ElectLeadersHandler(cluster)))
+        .register(OffLoopHandler.on(adminExecutor, new AlterPartitionReassignmentsHandler(cluster)))
         .register(new ListPartitionReassignmentsHandler(cluster))
-        .register(new DescribeTopicPartitionsHandler(topics, identity::get, cluster))
+        .register(new DescribeTopicPartitionsHandler(cluster))
         .register(new DescribeLogDirsHandler(topics))
         .register(OffLoopHandler.on(adminExecutor, new DeleteRecordsHandler(partitions)))
         .register(
             new FindCoordinatorHandler(
-                identity::get,
-                cluster,
-                config.offsetsTopicPartitions(),
-                config.offsetsTopicReplicationFactor()))
+                cluster, config.offsetsTopicPartitions(), config.offsetsTopicReplicationFactor()))
         .register(new JoinGroupHandler(groupCoordinator))
         .register(new SyncGroupHandler(groupCoordinator))
         .register(new HeartbeatHandler(groupCoordinator))
@@ -300,18 +344,17 @@ public final class Broker implements AutoCloseable {
         .register(new ListGroupsHandler(groupCoordinator))
         .register(new DescribeGroupsHandler(groupCoordinator))
         .register(new DeleteGroupsHandler(groupCoordinator))
-        .register(new OffsetDeleteHandler(groupCoordinator, topics));
-    if (cluster != null) {
-      registry.register(
-          OffLoopHandler.on(
-              adminExecutor, new DescribeQuorumHandler(cluster, config.controllerQuorumVoters())));
-    }
+        .register(new OffsetDeleteHandler(groupCoordinator, topics))
+        .register(
+            OffLoopHandler.on(
+                adminExecutor,
+                new DescribeQuorumHandler(cluster, config.controllerQuorumVoters())));
     return registry;
   }
 
   /**
-   * Binds the Kafka listener; returns the advertised address. A cluster member ({@code caughtUp}
-   * not null) holds requests but ApiVersions until its metadata caught up.
+   * Binds the Kafka listener; returns the advertised address. Requests but ApiVersions are held
+   * until {@code caughtUp} (the metadata holds this broker's registration).
    */
   private InetSocketAddress listen(
       HandlerRegistry registry, MetaProperties meta, CompletableFuture<Void> caughtUp)
@@ -323,9 +366,7 @@ public final class Broker implements AutoCloseable {
             meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
     server = new KafkaServer(config.networkThreads());
     Dispatcher dispatcher = new Dispatcher(registry);
-    if (caughtUp != null) {
-      dispatcher.holdUntil(caughtUp);
-    }
+    dispatcher.holdUntil(caughtUp);
     try {
       boundAddress =
           server.start(
@@ -352,56 +393,6 @@ public final class Broker implements AutoCloseable {
               meta.nodeId(), meta.clusterId(), advertised.getHostString(), advertised.getPort()));
     }
     return advertised;
-  }
-
-  /** Starts this broker's metadata-quorum voter, controller, replica manager and fetchers. */
-  private void joinCluster(
-      MetaProperties meta,
-      Path dataDir,
-      InetSocketAddress advertised,
-      CompletableFuture<Void> caughtUp)
-      throws BrokerStartupException {
-    Map<Integer, InetSocketAddress> voters = config.controllerQuorumVoters();
-    try {
-      clusterNode =
-          ClusterNode.start(
-              meta.nodeId(),
-              voters,
-              dataDir,
-              advertised,
-              config.brokerSessionTimeoutMs(),
-              config.brokerHeartbeatIntervalMs(),
-              config.uncleanLeaderElectionEnable(),
-              config.leaderBalanceIntervalMs(),
-              clock);
-    } catch (IOException | RuntimeException e) {
-      throw new BrokerStartupException(
-          "Cannot start the metadata quorum voter for " + voters + ": " + e.getMessage(), e);
-    }
-    replicaManager =
-        new ReplicaManager(
-            clusterNode,
-            topics,
-            clock,
-            config.replicaLagTimeMaxMs(),
-            config.replicaFetchWaitMaxMs(),
-            config.replicaFetchMaxBytes(),
-            config.replicaSocketTimeoutMs());
-    topics.setController(clusterNode.topicController(replicaManager, topics));
-    replicaManager.caughtUp().thenRun(() -> caughtUp.complete(null));
-    GroupCoordinator groups = groupCoordinator;
-    replicaManager.addRoleListener(
-        changes -> {
-          java.util.Set<Integer> led = new java.util.TreeSet<>();
-          topics
-              .topic(org.apache.kafka.common.internals.Topic.GROUP_METADATA_TOPIC_NAME)
-              .ifPresent(
-                  t ->
-                      t.partitions().stream()
-                          .filter(p -> p.isLeader())
-                          .forEach(p -> led.add(p.index())));
-          groups.onLeadership(led);
-        });
   }
 
   private static ExecutorService daemonExecutor(String threadName) {
@@ -437,35 +428,27 @@ public final class Broker implements AutoCloseable {
     return false;
   }
 
-  /** The handlers' view of the cluster; valid before the cluster node starts (empty image). */
-  private ClusterView clusterView() {
+  /** The handlers' view of the cluster. */
+  private static ClusterView clusterView(ClusterNode node) {
     return new ClusterView() {
       @Override
       public MetadataImage image() {
-        ClusterNode node = clusterNode;
-        return node == null ? MetadataImage.EMPTY : node.image();
+        return node.image();
       }
 
       @Override
       public int controllerId() {
-        ClusterNode node = clusterNode;
-        return node == null ? -1 : node.controllerId().orElse(-1);
+        return node.controllerId().orElse(-1);
       }
 
       @Override
       public CompletableFuture<CommandOutcome> execute(ControllerCommand command) {
-        ClusterNode node = clusterNode;
-        return node == null
-            ? CompletableFuture.failedFuture(new IllegalStateException("cluster not started"))
-            : node.quorum().execute(command);
+        return node.quorum().execute(command);
       }
 
       @Override
       public CompletableFuture<QuorumStatus> describeQuorum() {
-        ClusterNode node = clusterNode;
-        return node == null
-            ? CompletableFuture.failedFuture(new IllegalStateException("cluster not started"))
-            : ControllerService.describeQuorum(node.quorum());
+        return ControllerService.describeQuorum(node.quorum());
       }
     };
   }
@@ -475,7 +458,20 @@ public final class Broker implements AutoCloseable {
     return topics;
   }
 
-  /** This broker's cluster membership, or null for a single node. */
+  /**
+   * Completes once the broker serves requests: its metadata holds its own registration (at once for
+   * a single broker; a cluster member needs its quorum).
+   */
+  public CompletableFuture<Void> ready() {
+    return replicaManager.caughtUp();
+  }
+
+  /** Topic creation and deletion through the controller (for tests and tools in-process). */
+  public TopicController topicController() {
+    return topicController;
+  }
+
+  /** This broker's cluster membership (null only before it started). */
   public ClusterNode clusterNode() {
     return clusterNode;
   }

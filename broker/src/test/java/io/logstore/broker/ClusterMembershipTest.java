@@ -9,6 +9,7 @@ import io.logstore.broker.config.BrokerConfig;
 import io.logstore.replication.metadata.BrokerState;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
+import io.logstore.replication.metadata.ratis.LocalMetadataQuorum;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,9 +122,20 @@ class ClusterMembershipTest {
   }
 
   @Test
-  void aSingleNodeHasNoQuorumAndBadVotersAreRefused() throws Exception {
+  void aSingleNodeIsAQuorumOfOneAndBadVotersAreRefused() throws Exception {
+    // Given a broker without controller.quorum.voters
     try (TestBroker single = TestBroker.start(tmp.resolve("single"), Map.of())) {
-      assertThat(single.broker().clusterNode()).isNull();
+      // Then it is its own controller, on a local quorum, and registered in its own metadata
+      ClusterNode node = single.broker().clusterNode();
+      assertThat(node.quorum()).isInstanceOf(LocalMetadataQuorum.class);
+      assertThat(node.quorum().isController()).isTrue();
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(node.image().broker(node.nodeId()))
+                      .hasValueSatisfying(
+                          b -> assertThat(b.state()).isEqualTo(BrokerState.ACTIVE)));
     }
     assertThatThrownBy(
             () ->

@@ -91,7 +91,7 @@ class PartitionServiceTest {
   }
 
   private Partition partitionOf(String topic, Map<String, String> configs) {
-    TopicInfo info = broker.broker().topics().createTopic(topic, 1, configs);
+    TopicInfo info = broker.broker().topicController().create(topic, 1, 1, configs, List.of());
     return info.partition(0).orElseThrow();
   }
 
@@ -181,17 +181,20 @@ class PartitionServiceTest {
 
   @Test
   void shouldResolveLeadersWithKafkasErrors() {
-    // Given a topic with one partition led here at epoch 0
-    partitionOf("resolved", Map.of());
+    // Given a topic with one partition led here
+    Partition led = partitionOf("resolved", Map.of());
+    int epoch = led.leaderEpoch();
+    assertThat(led.isLeader()).isTrue();
 
     // Then a known partition at the current epoch resolves, others get Kafka's errors
-    assertThat(service.leader("resolved", 0, 0).found()).isTrue();
+    assertThat(service.leader("resolved", 0, epoch).found()).isTrue();
     assertThat(service.leader("resolved", 0, -1).found()).isTrue();
     assertThat(service.leader("resolved", 1, -1).error())
         .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
     assertThat(service.leader("missing", 0, -1).error())
         .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-    assertThat(service.leader("resolved", 0, 1).error()).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
+    assertThat(service.leader("resolved", 0, epoch + 1).error())
+        .isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
     Target byId = service.replica(Optional.empty(), 0, Errors.UNKNOWN_TOPIC_ID);
     assertThat(byId.error()).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
   }

@@ -21,12 +21,24 @@ final class TestBroker implements AutoCloseable {
     this.broker = broker;
   }
 
+  /** A single broker, returned once it serves (its quorum of one applied its registration). */
   static TestBroker start(Path dataDir, Map<String, String> overrides) throws Exception {
+    Broker broker = launch(dataDir, overrides);
+    try {
+      broker.ready().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      broker.close();
+      throw e;
+    }
+    return new TestBroker(broker);
+  }
+
+  private static Broker launch(Path dataDir, Map<String, String> overrides) throws Exception {
     Map<String, String> props = new HashMap<>();
     props.put(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:0");
     props.put(BrokerConfig.LOG_DIRS, dataDir.toString());
     props.putAll(overrides);
-    return new TestBroker(Broker.start(BrokerConfig.parse(props), Clock.systemUTC()));
+    return Broker.start(BrokerConfig.parse(props), Clock.systemUTC());
   }
 
   /** A {@code controller.quorum.voters} value for nodes 1..count on free loopback ports. */
@@ -58,14 +70,17 @@ final class TestBroker implements AutoCloseable {
     throw new IllegalStateException("no free loopback port");
   }
 
-  /** Node {@code id} of the cluster of {@code voters}, heartbeating every 200 ms. */
+  /**
+   * Node {@code id} of the cluster of {@code voters}, heartbeating every 200 ms; returned at once
+   * (it serves once its quorum has a leader and its registration is applied).
+   */
   static TestBroker startNode(Path dataDir, int id, String voters, Map<String, String> extra)
       throws Exception {
     Map<String, String> props = new HashMap<>(extra);
     props.put(BrokerConfig.NODE_ID, Integer.toString(id));
     props.put(BrokerConfig.CONTROLLER_QUORUM_VOTERS, voters);
     props.putIfAbsent(BrokerConfig.BROKER_HEARTBEAT_INTERVAL_MS, "200");
-    return start(dataDir, props);
+    return new TestBroker(launch(dataDir, props));
   }
 
   String bootstrapServers() {

@@ -1,5 +1,6 @@
 package io.logstore.broker.admin;
 
+import io.logstore.broker.partition.TopicController;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.topic.ConfigSource;
 import io.logstore.broker.topic.DynamicBrokerConfigs;
@@ -54,10 +55,12 @@ public final class ConfigAdmin {
   public record Described(List<ResolvedConfig> configs, Failure failure) {}
 
   private final TopicManager topics;
+  private final TopicController controller;
   private final int nodeId;
 
-  public ConfigAdmin(TopicManager topics, int nodeId) {
+  public ConfigAdmin(TopicManager topics, TopicController controller, int nodeId) {
     this.topics = topics;
+    this.controller = controller;
     this.nodeId = nodeId;
   }
 
@@ -104,7 +107,7 @@ public final class ConfigAdmin {
         Map<String, String> next =
             apply(topics.overrides(name), changes, replaceAll, true, this::topicType);
         if (!validateOnly) {
-          topics.replaceOverrides(name, next);
+          controller.replaceOverrides(name, next);
         }
         return null;
       }

@@ -1,5 +1,7 @@
 package io.logstore.broker.cluster;
 
+import io.logstore.broker.partition.TopicController;
+import io.logstore.broker.partition.TopicManager;
 import io.logstore.replication.controller.ControllerLogic;
 import io.logstore.replication.controller.ControllerService;
 import io.logstore.replication.metadata.BrokerState;
@@ -7,8 +9,10 @@ import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataQuorum;
+import io.logstore.replication.metadata.MetadataRecord;
 import io.logstore.replication.metadata.MetadataRecord.BrokerRecord;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
+import io.logstore.replication.metadata.ratis.LocalMetadataQuorum;
 import io.logstore.replication.metadata.ratis.RatisMetadataConfig;
 import io.logstore.replication.metadata.ratis.RatisMetadataQuorum;
 import java.io.IOException;
@@ -18,25 +22,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This broker's part in a cluster (when {@code controller.quorum.voters} is set): its voter of the
- * metadata quorum, the controller service (active while this voter leads), and its membership:
- * registration with a new broker epoch at start-up, heartbeats, re-registration when the controller
- * answers FENCED for a registration it lost, and a controlled shutdown at close.
+ * This broker's part in its cluster: its voter of the metadata quorum, the controller service
+ * (active while this voter leads), and its membership: registration with a new broker epoch once
+ * the listener is bound ({@link #join}), heartbeats, re-registration when the controller answers
+ * FENCED for a registration it lost, and a controlled shutdown at close.
  *
- * <p>Every voter derives the Raft group from the voter list itself, so brokers configured with the
- * same {@code controller.quorum.voters} find each other without a shared cluster id.
+ * <p>A single broker is a cluster of one: without {@code controller.quorum.voters} its quorum is a
+ * {@link LocalMetadataQuorum} (one voter, no network, its image in {@code __metadata/local}), and
+ * everything above the {@link MetadataQuorum} interface is the same code as in a cluster. With
+ * voters it is the Ratis quorum: every voter derives the Raft group from the voter list itself, so
+ * brokers configured with the same {@code controller.quorum.voters} find each other without a
+ * shared cluster id.
  *
  * <p>Threading: {@code logstore-cluster-<nodeId>} registers and heartbeats; metadata images are
  * read from any thread ({@link #image}).
@@ -48,24 +60,24 @@ public final class ClusterNode implements AutoCloseable {
 
   private final int nodeId;
   private final long brokerEpoch;
-  private final InetSocketAddress advertised;
-  private final RatisMetadataQuorum quorum;
+  private final MetadataQuorum quorum;
   private final ControllerService controller;
+  private final long heartbeatIntervalMs;
   private final ScheduledExecutorService membership;
+  private volatile InetSocketAddress advertised;
   private volatile boolean registered;
 
   private ClusterNode(
       int nodeId,
       long brokerEpoch,
-      InetSocketAddress advertised,
-      RatisMetadataQuorum quorum,
+      MetadataQuorum quorum,
       ControllerService controller,
       long heartbeatIntervalMs) {
     this.nodeId = nodeId;
     this.brokerEpoch = brokerEpoch;
-    this.advertised = advertised;
     this.quorum = quorum;
     this.controller = controller;
+    this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.membership =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -73,31 +85,38 @@ public final class ClusterNode implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    membership.scheduleWithFixedDelay(
-        this::heartbeatSafely, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Starts this node's voter (Raft storage under {@code dataDir/__metadata}), the controller
-   * service and membership; returns without waiting for a leader. {@code leaderBalanceIntervalMs}:
-   * how often the controller moves leaderships back to preferred replicas ({@code <= 0}: never).
+   * Starts this node's voter and the controller service; returns without waiting for a leader. With
+   * {@code voters} empty the quorum is this node alone ({@link LocalMetadataQuorum} under {@code
+   * dataDir/__metadata/local}, seeded with {@code bootstrap} when it has no state yet); otherwise
+   * the Ratis voter with its storage under {@code dataDir/__metadata}. Membership starts with
+   * {@link #join}. {@code leaderBalanceIntervalMs}: how often the controller moves leaderships back
+   * to preferred replicas ({@code <= 0}: never).
    */
   public static ClusterNode start(
       int nodeId,
       Map<Integer, InetSocketAddress> voters,
       Path dataDir,
-      InetSocketAddress advertised,
+      Supplier<List<MetadataRecord>> bootstrap,
       int sessionTimeoutMs,
       int heartbeatIntervalMs,
       boolean uncleanLeaderElection,
       long leaderBalanceIntervalMs,
       Clock clock)
       throws IOException {
-    RatisMetadataConfig quorumConfig =
-        RatisMetadataConfig.of(
-            nodeId, voters, dataDir.resolve("__metadata"), "voters:" + canonical(voters));
-    RatisMetadataQuorum quorum =
-        RatisMetadataQuorum.start(quorumConfig, new ControllerLogic(uncleanLeaderElection));
+    ControllerLogic logic = new ControllerLogic(uncleanLeaderElection);
+    MetadataQuorum quorum;
+    if (voters.isEmpty()) {
+      quorum = startAlone(nodeId, dataDir.resolve("__metadata").resolve("local"), logic, bootstrap);
+    } else {
+      quorum =
+          RatisMetadataQuorum.start(
+              RatisMetadataConfig.of(
+                  nodeId, voters, dataDir.resolve("__metadata"), "voters:" + canonical(voters)),
+              logic);
+    }
     ControllerService controller;
     try {
       controller =
@@ -111,8 +130,46 @@ public final class ClusterNode implements AutoCloseable {
     long brokerEpoch = clock.millis() * 1_000 + nodeId % 1_000;
     LOG.info(
         "cluster node starting nodeId={} brokerEpoch={} voters={}", nodeId, brokerEpoch, voters);
-    return new ClusterNode(
-        nodeId, brokerEpoch, advertised, quorum, controller, heartbeatIntervalMs);
+    return new ClusterNode(nodeId, brokerEpoch, quorum, controller, heartbeatIntervalMs);
+  }
+
+  /**
+   * The one-voter quorum of a single broker. A broker whose quorum has no state yet but whose data
+   * directory holds logs (written before a single broker kept its metadata in a quorum, or with its
+   * {@code __metadata} directory lost) commits {@code bootstrap}'s records first, so those topics
+   * are claimed rather than deleted as orphans.
+   */
+  private static MetadataQuorum startAlone(
+      int nodeId, Path dir, ControllerLogic logic, Supplier<List<MetadataRecord>> bootstrap)
+      throws IOException {
+    LocalMetadataQuorum quorum = LocalMetadataQuorum.start(nodeId, dir, logic);
+    try {
+      if (quorum.image().offset() <= 0 && quorum.image().topicsById().isEmpty()) {
+        List<MetadataRecord> records = bootstrap.get();
+        if (!records.isEmpty()) {
+          quorum.submit(records).get(SHUTDOWN_WAIT_MS, TimeUnit.MILLISECONDS);
+          LOG.info("metadata bootstrapped from the logs on disk: {} records", records.size());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      quorum.close();
+      throw new IOException("interrupted while bootstrapping the metadata", e);
+    } catch (ExecutionException | TimeoutException e) {
+      quorum.close();
+      throw new IOException("cannot bootstrap the metadata from the logs: " + e.getMessage(), e);
+    }
+    return quorum;
+  }
+
+  /**
+   * Starts membership once the Kafka listener is bound: registers with {@code advertised} (the
+   * address other brokers and clients reach this one at), then heartbeats.
+   */
+  public void join(InetSocketAddress advertised) {
+    this.advertised = advertised;
+    membership.scheduleWithFixedDelay(
+        this::heartbeatSafely, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -157,9 +214,8 @@ public final class ClusterNode implements AutoCloseable {
     return quorum.image();
   }
 
-  /** Topic creation and deletion through this node's quorum, for the topic manager. */
-  public io.logstore.broker.partition.TopicManager.TopicController topicController(
-      ReplicaManager replicas, io.logstore.broker.partition.TopicManager topics) {
+  /** Topic creation and deletion through this node's quorum, for the admin handlers. */
+  public TopicController topicController(ReplicaManager replicas, TopicManager topics) {
     return new ClusterTopicController(this, replicas, topics);
   }
 

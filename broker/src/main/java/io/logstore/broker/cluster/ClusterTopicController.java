@@ -1,5 +1,6 @@
 package io.logstore.broker.cluster;
 
+import io.logstore.broker.partition.TopicController;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.replication.errors.ReplicationError;
@@ -22,7 +23,7 @@ import org.apache.kafka.common.protocol.Errors;
  * until this broker's replica manager has applied the image that holds the change, so the answer
  * and the local view agree. Blocking: called on the admin thread, never on an event loop.
  */
-final class ClusterTopicController implements TopicManager.TopicController {
+final class ClusterTopicController implements TopicController {
   private static final long TIMEOUT_MS = 30_000;
   private static final long POLL_MS = 10;
 

@@ -53,8 +53,12 @@ public final class ReplicaManager implements AutoCloseable {
   private final int socketTimeoutMs;
   private final ScheduledExecutorService thread;
 
-  /** The connections of every fetcher (one I/O thread, {@code logstore-replica-io-1}). */
-  private final KafkaClient fetchClient;
+  /**
+   * The connections of every fetcher (one I/O thread, {@code logstore-replica-io-1}), created with
+   * the first fetcher (a single broker never follows anyone). Replica manager thread only, until
+   * {@link #close} (after that thread stopped).
+   */
+  private KafkaClient fetchClient;
 
   private final AtomicReference<MetadataImage> latest = new AtomicReference<>();
   private final AtomicBoolean applyScheduled = new AtomicBoolean();
@@ -85,12 +89,6 @@ public final class ReplicaManager implements AutoCloseable {
     this.fetchWaitMs = fetchWaitMs;
     this.fetchMaxBytes = fetchMaxBytes;
     this.socketTimeoutMs = socketTimeoutMs;
-    this.fetchClient =
-        new KafkaClient(
-            "logstore-replica-" + node.nodeId(),
-            "logstore-replica-io",
-            1,
-            ReplicaFetcher.MAX_RESPONSE_BYTES + 1024 * 1024);
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -137,8 +135,7 @@ public final class ReplicaManager implements AutoCloseable {
     if (image == null || closed) {
       return;
     }
-    BrokerRecord self = image.broker(node.nodeId()).orElse(null);
-    if (self == null || self.brokerEpoch() != node.brokerEpoch()) {
+    if (!image.holdsRegistration(node.nodeId(), node.brokerEpoch())) {
       return; // not yet caught up with our own registration
     }
     try {
@@ -195,6 +192,14 @@ public final class ReplicaManager implements AutoCloseable {
   }
 
   private ReplicaFetcher newFetcher(int leaderId) {
+    if (fetchClient == null) {
+      fetchClient =
+          new KafkaClient(
+              "logstore-replica-" + node.nodeId(),
+              "logstore-replica-io",
+              1,
+              ReplicaFetcher.MAX_RESPONSE_BYTES + 1024 * 1024);
+    }
     return new ReplicaFetcher(
         fetchClient,
         node.nodeId(),
@@ -289,7 +294,9 @@ public final class ReplicaManager implements AutoCloseable {
       f.close();
     }
     fetchers.clear();
-    fetchClient.close();
+    if (fetchClient != null) {
+      fetchClient.close();
+    }
     for (Partition p : topics.localPartitions()) {
       p.stopReplica();
     }

@@ -123,9 +123,9 @@ public final class BrokerConfig {
             Importance.HIGH,
             "The cluster's metadata quorum, id@host:port,... (an Apache Ratis Raft group; this"
                 + " node.id must be one of them; the port is the Raft port, not the Kafka"
-                + " listener). Empty: a single node without a quorum. With a quorum, topics live"
-                + " in the replicated metadata and partitions are replicated (see"
-                + " docs/replication.md).")
+                + " listener); topics live in the replicated metadata and partitions are"
+                + " replicated (see docs/replication.md). Empty: a single broker, a cluster of one"
+                + " whose metadata quorum is local (one voter, no port, data/__metadata/local).")
         .define(
             BROKER_SESSION_TIMEOUT_MS,
             Type.INT,
@@ -428,8 +428,9 @@ public final class BrokerConfig {
             (short) 3,
             Range.atLeast(1),
             Importance.MEDIUM,
-            "With a quorum: replication factor of __consumer_offsets (capped at the number of"
-                + " active brokers when it is created); a single broker keeps one copy.")
+            "Replication factor of __consumer_offsets, capped at the number of active brokers when"
+                + " it is created (through the controller, by the first FindCoordinator); a single"
+                + " broker keeps one copy.")
         .define(
             GROUP_INITIAL_REBALANCE_DELAY_MS,
             Type.INT,

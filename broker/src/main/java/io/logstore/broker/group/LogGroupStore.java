@@ -3,7 +3,6 @@ package io.logstore.broker.group;
 import io.logstore.broker.partition.Partition;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
-import io.logstore.broker.topic.TopicConfigDefinition;
 import io.logstore.coordinator.group.CoordinatorRecord;
 import io.logstore.coordinator.group.GroupRecordCodec;
 import io.logstore.coordinator.group.GroupStore;
@@ -19,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Utils;
@@ -27,12 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The internal topic {@code __consumer_offsets}: created on first use (the first group record), as
- * Kafka creates it on first use, so an idle broker starts without 50 empty partitions; with {@code
- * offsets.topic.num.partitions} partitions; a group lives in partition {@code
- * abs(groupId.hashCode()) % partitions}, as in Kafka. It is compacted ({@code
- * cleanup.policy=compact}): its records are the coordinator's state, removed only by newer records
- * with the same key and by the coordinator's own tombstones.
+ * The internal topic {@code __consumer_offsets} as the group coordinator's store: created through
+ * the controller by the first FindCoordinator for a group, as Kafka creates it on first use, so an
+ * idle broker starts without 50 empty partitions; with {@code offsets.topic.num.partitions}
+ * partitions; a group lives in partition {@code abs(groupId.hashCode()) % partitions}, as in Kafka.
+ * It is compacted ({@code cleanup.policy=compact}): its records are the coordinator's state,
+ * removed only by newer records with the same key and by the coordinator's own tombstones. The
+ * coordinator loads a partition's groups when this broker becomes its leader; records are
+ * acknowledged once the whole ISR has them.
  */
 public final class LogGroupStore implements GroupStore {
   /** Kafka's name for the topic. */
@@ -43,39 +43,24 @@ public final class LogGroupStore implements GroupStore {
   private static final long REPLICATION_TIMEOUT_MS = 30_000;
 
   private final TopicManager topics;
-  private final int partitionCount;
   private final Clock clock;
 
-  /** Null until the topic exists; set on the coordinator thread only. */
-  private TopicInfo topic;
-
-  public LogGroupStore(TopicManager topics, int partitions, Clock clock) {
+  public LogGroupStore(TopicManager topics, Clock clock) {
     this.topics = topics;
-    this.partitionCount = partitions;
     this.clock = clock;
-    this.topic = topics.topic(TOPIC).orElse(null);
   }
 
   /**
-   * The topic, created (compacted, as in Kafka) when the first record is written. In a cluster it
-   * is created by FindCoordinator through the controller and looked up afresh each time (the
-   * replica manager replaces topic entries as the metadata changes).
+   * The topic, looked up afresh each time (the replica manager replaces topic entries as the
+   * metadata changes).
    */
   private TopicInfo topic() {
-    if (topics.clustered()) {
-      return topics
-          .topic(TOPIC)
-          .orElseThrow(
-              () ->
-                  new GroupStore.GroupStoreException(
-                      TOPIC + " does not exist on this broker yet", null));
-    }
-    if (topic == null) {
-      topic =
-          topics.createTopic(
-              TOPIC, partitionCount, Map.of(TopicConfigDefinition.CLEANUP_POLICY, "compact"));
-    }
-    return topic;
+    return topics
+        .topic(TOPIC)
+        .orElseThrow(
+            () ->
+                new GroupStore.GroupStoreException(
+                    TOPIC + " does not exist on this broker yet", null));
   }
 
   static int partitionFor(String groupId, int partitions) {
@@ -94,10 +79,7 @@ public final class LogGroupStore implements GroupStore {
 
   @Override
   public int partitionFor(String groupId) {
-    if (topics.clustered()) {
-      return topics.topic(TOPIC).map(t -> partitionFor(groupId, t.partitionCount())).orElse(-1);
-    }
-    return partitionFor(groupId, partitionCount);
+    return topics.topic(TOPIC).map(t -> partitionFor(groupId, t.partitionCount())).orElse(-1);
   }
 
   @Override
@@ -133,10 +115,7 @@ public final class LogGroupStore implements GroupStore {
     }
     long end = appended.lastOffset() + 1;
     CompletableFuture<Void> durable = partition.awaitDurable(end);
-    if (!partition.replicated()) {
-      return durable;
-    }
-    // In a cluster the coordinator's records are acknowledged as acks=all: on the whole ISR.
+    // The coordinator's records are acknowledged as acks=all: on the whole ISR.
     return durable
         .thenCompose(ok -> partition.awaitReplicated(end, clock.millis() + REPLICATION_TIMEOUT_MS))
         .thenAccept(
@@ -149,8 +128,10 @@ public final class LogGroupStore implements GroupStore {
             });
   }
 
+  /** Every partition on this broker (the coordinator loads per led partition instead). */
   @Override
   public void load(Consumer<CoordinatorRecord> replay) {
+    TopicInfo topic = topics.topic(TOPIC).orElse(null);
     if (topic == null) {
       log.info("{} does not exist yet: no group state to replay", TOPIC);
       return;

@@ -2,8 +2,6 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.partition.TopicInfo;
-import io.logstore.broker.partition.TopicManager;
 import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.metadata.CommandOutcome;
 import io.logstore.replication.metadata.ControllerCommand;
@@ -19,7 +17,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignablePartition;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData.ReassignableTopic;
@@ -37,21 +34,14 @@ import org.apache.kafka.common.protocol.Errors;
  * itself runs on (the added replicas copy the log, then the controller completes it, see
  * docs/replication.md). Targets are checked as manual assignments are (Kafka's messages); with
  * allowReplicationFactorChange false (v1) a target of another size than the original replicas is
- * INVALID_REPLICATION_FACTOR. A single broker accepts only its own id as the target (a no-op).
- * Blocking: runs on the admin thread.
+ * INVALID_REPLICATION_FACTOR. Blocking: runs on the admin thread.
  */
 public final class AlterPartitionReassignmentsHandler
     extends AbstractApiHandler<AlterPartitionReassignmentsRequestData> {
-  private final TopicManager topics;
-  private final Supplier<BrokerIdentity> identity;
   private final ClusterView cluster;
 
-  /** {@code cluster} null: a single broker. */
-  public AlterPartitionReassignmentsHandler(
-      TopicManager topics, Supplier<BrokerIdentity> identity, ClusterView cluster) {
+  public AlterPartitionReassignmentsHandler(ClusterView cluster) {
     super(ApiKeys.ALTER_PARTITION_REASSIGNMENTS, 0, 1);
-    this.topics = topics;
-    this.identity = identity;
     this.cluster = cluster;
   }
 
@@ -74,10 +64,7 @@ public final class AlterPartitionReassignmentsHandler
           new ReassignableTopicResponse().setName(topic.name());
       response.responses().add(topicResponse);
       for (ReassignablePartition partition : topic.partitions()) {
-        Answer answer =
-            cluster == null
-                ? single(topic.name(), partition)
-                : reassign(topic.name(), partition, allowRfChange, deadline);
+        Answer answer = reassign(topic.name(), partition, allowRfChange, deadline);
         topicResponse
             .partitions()
             .add(
@@ -88,19 +75,6 @@ public final class AlterPartitionReassignmentsHandler
       }
     }
     return CompletableFuture.completedFuture(response);
-  }
-
-  private Answer single(String topicName, ReassignablePartition partition) {
-    Optional<TopicInfo> topic = topics.topic(topicName);
-    if (topic.isEmpty() || !topic.get().hasPartition(partition.partitionIndex())) {
-      return unknown();
-    }
-    if (partition.replicas() == null) {
-      return new Answer(Errors.NO_REASSIGNMENT_IN_PROGRESS, null);
-    }
-    int nodeId = identity.get().nodeId();
-    String problem = ReplicaAssignments.check(partition.replicas(), id -> id == nodeId, -1);
-    return problem == null ? Answer.OK : new Answer(Errors.INVALID_REPLICA_ASSIGNMENT, problem);
   }
 
   private Answer reassign(

@@ -2,9 +2,9 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.TopicController;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsAssignment;
 import org.apache.kafka.common.message.CreatePartitionsRequestData.CreatePartitionsTopic;
@@ -21,20 +20,17 @@ import org.apache.kafka.common.message.CreatePartitionsResponseData.CreatePartit
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** CreatePartitions v0-3: grows a topic; partitions are never removed. */
 public final class CreatePartitionsHandler extends AbstractApiHandler<CreatePartitionsRequestData> {
-  private static final Logger log = LoggerFactory.getLogger(CreatePartitionsHandler.class);
 
   private final TopicManager topics;
-  private final Supplier<BrokerIdentity> identity;
+  private final TopicController controller;
 
-  public CreatePartitionsHandler(TopicManager topics, Supplier<BrokerIdentity> identity) {
+  public CreatePartitionsHandler(TopicManager topics, TopicController controller) {
     super(ApiKeys.CREATE_PARTITIONS, 0, 3);
     this.topics = topics;
-    this.identity = identity;
+    this.controller = controller;
   }
 
   @Override
@@ -98,13 +94,12 @@ public final class CreatePartitionsHandler extends AbstractApiHandler<CreatePart
                     + request.assignments().size()
                     + " assignment(s) were specified.");
       }
-      int nodeId = identity.get().nodeId();
-      int replicationFactor = topics.replicationFactor(request.name());
+      int replicationFactor = controller.replicationFactor(request.name());
       for (CreatePartitionsAssignment assignment : request.assignments()) {
         String problem =
             ReplicaAssignments.check(
                 assignment.brokerIds(),
-                broker -> topics.isRegisteredBroker(broker, nodeId),
+                broker -> controller.registeredBrokers().contains(broker),
                 replicationFactor);
         if (problem != null) {
           return result
@@ -123,13 +118,10 @@ public final class CreatePartitionsHandler extends AbstractApiHandler<CreatePart
       }
     }
     try {
-      topics.addPartitions(topic.get(), request.count(), assignments);
+      controller.addPartitions(topic.get(), request.count(), assignments);
       return result.setErrorCode(Errors.NONE.code());
     } catch (org.apache.kafka.common.errors.ApiException e) {
       return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
-    } catch (IOException e) {
-      log.error("Cannot add partitions to {}", request.name(), e);
-      return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.TopicController;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
 import io.logstore.broker.topic.ResolvedConfig;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.ApiException;
@@ -38,18 +38,18 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public final class CreateTopicsHandler extends AbstractApiHandler<CreateTopicsRequestData> {
   private final TopicManager topics;
-  private final Supplier<BrokerIdentity> identity;
+  private final TopicController controller;
   private final int defaultPartitions;
   private final int defaultReplicationFactor;
 
   public CreateTopicsHandler(
       TopicManager topics,
-      Supplier<BrokerIdentity> identity,
+      TopicController controller,
       int defaultPartitions,
       int defaultReplicationFactor) {
     super(ApiKeys.CREATE_TOPICS, 2, 7);
     this.topics = topics;
-    this.identity = identity;
+    this.controller = controller;
     this.defaultPartitions = defaultPartitions;
     this.defaultReplicationFactor = defaultReplicationFactor;
   }
@@ -146,7 +146,7 @@ public final class CreateTopicsHandler extends AbstractApiHandler<CreateTopicsRe
     if (!validateOnly) {
       try {
         TopicInfo created =
-            topics.createTopic(
+            controller.create(
                 topic.name(), partitions, replicationFactor, configs, assignments(topic));
         result.setTopicId(created.topicId());
       } catch (ApiException e) {
@@ -176,7 +176,7 @@ public final class CreateTopicsHandler extends AbstractApiHandler<CreateTopicsRe
           Errors.INVALID_REPLICATION_FACTOR,
           "Replication factor must be larger than 0, or -1 to use the default value.");
     }
-    int brokers = topics.activeBrokers();
+    int brokers = controller.activeBrokers();
     if (replicationFactor > brokers) {
       return new Failure(
           Errors.INVALID_REPLICATION_FACTOR,
@@ -204,7 +204,6 @@ public final class CreateTopicsHandler extends AbstractApiHandler<CreateTopicsRe
   }
 
   private Failure validateAssignments(CreatableTopic topic) {
-    int nodeId = identity.get().nodeId();
     int expectedIndex = 0;
     Set<Integer> indexes = new TreeSet<>();
     for (CreatableReplicaAssignment assignment : topic.assignments()) {
@@ -223,7 +222,7 @@ public final class CreateTopicsHandler extends AbstractApiHandler<CreateTopicsRe
     for (List<Integer> replicas : assignments(topic)) {
       String problem =
           ReplicaAssignments.check(
-              replicas, broker -> topics.isRegisteredBroker(broker, nodeId), expectedCount);
+              replicas, broker -> controller.registeredBrokers().contains(broker), expectedCount);
       if (problem != null) {
         return new Failure(Errors.INVALID_REPLICA_ASSIGNMENT, problem);
       }

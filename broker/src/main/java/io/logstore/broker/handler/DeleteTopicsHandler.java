@@ -2,9 +2,9 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
+import io.logstore.broker.partition.TopicController;
 import io.logstore.broker.partition.TopicInfo;
 import io.logstore.broker.partition.TopicManager;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +19,6 @@ import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicRe
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * DeleteTopics v1-6 (v6 by name or by topic id). The topic disappears at once; its directories are
@@ -28,14 +26,16 @@ import org.slf4j.LoggerFactory;
  * immediately, with a new id.
  */
 public final class DeleteTopicsHandler extends AbstractApiHandler<DeleteTopicsRequestData> {
-  private static final Logger log = LoggerFactory.getLogger(DeleteTopicsHandler.class);
 
   private final TopicManager topics;
+  private final TopicController controller;
   private final boolean deletionEnabled;
 
-  public DeleteTopicsHandler(TopicManager topics, boolean deletionEnabled) {
+  public DeleteTopicsHandler(
+      TopicManager topics, TopicController controller, boolean deletionEnabled) {
     super(ApiKeys.DELETE_TOPICS, 1, 6);
     this.topics = topics;
+    this.controller = controller;
     this.deletionEnabled = deletionEnabled;
   }
 
@@ -85,14 +85,11 @@ public final class DeleteTopicsHandler extends AbstractApiHandler<DeleteTopicsRe
     }
     result.setName(topic.get().name()).setTopicId(topic.get().topicId());
     try {
-      topics.deleteTopic(topic.get());
+      controller.delete(topic.get());
       return result.setErrorCode(Errors.NONE.code());
     } catch (org.apache.kafka.common.errors.ApiException e) {
-      // In a cluster: the controller refused or did not answer in time.
+      // The controller refused or did not answer in time.
       return result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
-    } catch (IOException e) {
-      log.error("Cannot delete topic {}", topic.get().name(), e);
-      return result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setErrorMessage(e.getMessage());
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.logstore.broker.handler;
 
-import io.logstore.broker.cluster.ClusterNode;
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
 import io.logstore.replication.metadata.BrokerState;
@@ -17,8 +16,7 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * DescribeCluster v0-2: the cluster id, the controller and the brokers. A single node describes
- * itself. In a cluster ({@code controller.quorum.voters}) the brokers are the registered ones from
+ * DescribeCluster v0-2: the cluster id, the controller and the brokers: the registered ones from
  * the metadata image (fenced ones only when v2's IncludeFencedBrokers asks, with IsFenced set) and
  * the controller is the Raft leader (-1 while none is known).
  */
@@ -26,9 +24,9 @@ public final class DescribeClusterHandler extends AbstractApiHandler<DescribeClu
   private static final byte BROKER_ENDPOINTS = 1;
 
   private final Supplier<BrokerIdentity> identity;
-  private final Supplier<ClusterNode> cluster;
+  private final ClusterView cluster;
 
-  public DescribeClusterHandler(Supplier<BrokerIdentity> identity, Supplier<ClusterNode> cluster) {
+  public DescribeClusterHandler(Supplier<BrokerIdentity> identity, ClusterView cluster) {
     super(ApiKeys.DESCRIBE_CLUSTER, 0, 2);
     this.identity = identity;
     this.cluster = cluster;
@@ -41,7 +39,7 @@ public final class DescribeClusterHandler extends AbstractApiHandler<DescribeClu
     DescribeClusterResponseData response =
         new DescribeClusterResponseData()
             .setClusterId(self.clusterId())
-            .setControllerId(self.nodeId())
+            .setControllerId(cluster.controllerId())
             .setEndpointType(request.endpointType());
     if (context.version() >= 1 && request.endpointType() != BROKER_ENDPOINTS) {
       return CompletableFuture.completedFuture(
@@ -49,20 +47,8 @@ public final class DescribeClusterHandler extends AbstractApiHandler<DescribeClu
               .setErrorCode(Errors.UNSUPPORTED_ENDPOINT_TYPE.code())
               .setErrorMessage("The request was sent to an endpoint of type BROKER"));
     }
-    ClusterNode node = cluster.get();
-    if (node == null) {
-      response
-          .brokers()
-          .add(
-              new DescribeClusterBroker()
-                  .setBrokerId(self.nodeId())
-                  .setHost(self.host())
-                  .setPort(self.port()));
-      return CompletableFuture.completedFuture(response.setErrorCode(Errors.NONE.code()));
-    }
-    response.setControllerId(node.controllerId().orElse(-1));
     boolean includeFenced = context.version() >= 2 && request.includeFencedBrokers();
-    for (BrokerRecord b : new TreeMap<>(node.image().brokers()).values()) {
+    for (BrokerRecord b : new TreeMap<>(cluster.image().brokers()).values()) {
       boolean fenced = b.state() == BrokerState.FENCED;
       if (fenced && !includeFenced) {
         continue;

@@ -2,8 +2,6 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.partition.Partition;
-import io.logstore.broker.partition.TopicManager;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
@@ -37,21 +34,11 @@ public final class DescribeTopicPartitionsHandler
     extends AbstractApiHandler<DescribeTopicPartitionsRequestData> {
   private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
-  private final TopicManager topics;
-  private final Supplier<BrokerIdentity> identity;
-
   private final ClusterView cluster;
 
-  public DescribeTopicPartitionsHandler(TopicManager topics, Supplier<BrokerIdentity> identity) {
-    this(topics, identity, null);
-  }
-
-  /** With a {@code cluster}, topics, leaders, replicas and ISR come from the metadata image. */
-  public DescribeTopicPartitionsHandler(
-      TopicManager topics, Supplier<BrokerIdentity> identity, ClusterView cluster) {
+  /** Topics, leaders, replicas and ISR come from the metadata image. */
+  public DescribeTopicPartitionsHandler(ClusterView cluster) {
     super(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, 0, 0);
-    this.topics = topics;
-    this.identity = identity;
     this.cluster = cluster;
   }
 
@@ -59,23 +46,8 @@ public final class DescribeTopicPartitionsHandler
   private record Layout(
       int leader, int epoch, List<Integer> replicas, List<Integer> isr, List<Integer> offline) {}
 
-  /** The topic's id and partitions, from the image (cluster) or the local topics. */
+  /** The topic's id and partitions, from the metadata image. */
   private Optional<Map.Entry<Uuid, List<Layout>>> layout(String name) {
-    if (cluster == null) {
-      int nodeId = identity.get().nodeId();
-      return topics
-          .topic(name)
-          .map(
-              t -> {
-                List<Layout> out = new ArrayList<>();
-                for (Partition p : t.partitions()) {
-                  out.add(
-                      new Layout(
-                          nodeId, p.leaderEpoch(), List.of(nodeId), List.of(nodeId), List.of()));
-                }
-                return Map.entry(t.topicId(), out);
-              });
-    }
     MetadataImage image = cluster.image();
     Set<Integer> active = new HashSet<>();
     cluster.activeBrokers().forEach(b -> active.add(b.brokerId()));
@@ -98,10 +70,8 @@ public final class DescribeTopicPartitionsHandler
   public CompletionStage<ApiMessage> handle(
       RequestContext context, DescribeTopicPartitionsRequestData request) {
     TreeSet<String> names = new TreeSet<>();
-    if (request.topics().isEmpty() && cluster != null) {
+    if (request.topics().isEmpty()) {
       cluster.image().topicsById().values().forEach(t -> names.add(t.name()));
-    } else if (request.topics().isEmpty()) {
-      topics.topics().forEach(t -> names.add(t.name()));
     } else {
       for (TopicRequest topic : request.topics()) {
         names.add(topic.name());

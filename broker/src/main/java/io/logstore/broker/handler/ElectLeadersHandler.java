@@ -52,7 +52,7 @@ public final class ElectLeadersHandler extends AbstractApiHandler<ElectLeadersRe
   @Override
   public CompletionStage<ApiMessage> handle(
       RequestContext context, ElectLeadersRequestData request) {
-    MetadataImage image = cluster == null ? MetadataImage.EMPTY : cluster.image();
+    MetadataImage image = cluster.image();
     boolean preferred =
         context.version() == 0 || request.electionType() == ElectionType.PREFERRED.value;
     Map<String, List<Integer>> targets = new LinkedHashMap<>();
@@ -95,9 +95,6 @@ public final class ElectLeadersHandler extends AbstractApiHandler<ElectLeadersRe
     PartitionRecord p = topic.map(t -> t.partitions().get(index)).orElse(null);
     if (p == null) {
       return Errors.UNKNOWN_TOPIC_OR_PARTITION;
-    }
-    if (cluster == null) {
-      return Errors.ELECTION_NOT_NEEDED;
     }
     long waitNanos = Math.max(1, deadline - System.nanoTime());
     try {

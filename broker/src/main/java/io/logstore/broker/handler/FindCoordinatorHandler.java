@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -27,7 +26,6 @@ import org.apache.kafka.common.utils.Utils;
  * coordinators (key type 1) are not served: COORDINATOR_NOT_AVAILABLE.
  */
 public final class FindCoordinatorHandler extends AbstractApiHandler<FindCoordinatorRequestData> {
-  private final Supplier<BrokerIdentity> identity;
   private final ClusterView cluster;
   private final int offsetsPartitions;
   private final int offsetsReplicationFactor;
@@ -38,23 +36,15 @@ public final class FindCoordinatorHandler extends AbstractApiHandler<FindCoordin
 
   private static final long CREATE_RETRY_NANOS = 1_000_000_000L;
 
-  public FindCoordinatorHandler(Supplier<BrokerIdentity> identity) {
-    this(identity, null, 1, 1);
-  }
-
   /**
-   * In a cluster a group's coordinator is the leader of its {@code __consumer_offsets} partition
-   * ({@code abs(hash(groupId)) % partitions}, as in Kafka). The topic is created (through the
-   * controller) by the first FindCoordinator, which answers COORDINATOR_NOT_AVAILABLE until it has
-   * a leader, as Kafka does.
+   * A group's coordinator is the leader of its {@code __consumer_offsets} partition ({@code
+   * abs(hash(groupId)) % partitions}, as in Kafka). The topic is created (through the controller)
+   * by the first FindCoordinator, which answers COORDINATOR_NOT_AVAILABLE until it has a leader, as
+   * Kafka does.
    */
   public FindCoordinatorHandler(
-      Supplier<BrokerIdentity> identity,
-      ClusterView cluster,
-      int offsetsPartitions,
-      int offsetsReplicationFactor) {
+      ClusterView cluster, int offsetsPartitions, int offsetsReplicationFactor) {
     super(ApiKeys.FIND_COORDINATOR, 0, ApiKeys.FIND_COORDINATOR.latestVersion(false));
-    this.identity = identity;
     this.cluster = cluster;
     this.offsetsPartitions = offsetsPartitions;
     this.offsetsReplicationFactor = offsetsReplicationFactor;
@@ -66,17 +56,13 @@ public final class FindCoordinatorHandler extends AbstractApiHandler<FindCoordin
   @Override
   public CompletionStage<ApiMessage> handle(
       RequestContext context, FindCoordinatorRequestData request) {
-    BrokerIdentity self = identity.get();
     FindCoordinatorResponseData response = new FindCoordinatorResponseData();
     boolean batched = context.version() >= 4;
     for (String key : batched ? request.coordinatorKeys() : List.of(request.key())) {
       Errors error = errorFor(request.keyType(), key);
       Endpoint coordinator = null;
       if (error == Errors.NONE) {
-        coordinator =
-            cluster == null
-                ? new Endpoint(self.nodeId(), self.host(), self.port())
-                : groupCoordinator(key);
+        coordinator = groupCoordinator(key);
         if (coordinator == null) {
           error = Errors.COORDINATOR_NOT_AVAILABLE;
         }

@@ -42,7 +42,7 @@ public final class ListPartitionReassignmentsHandler
       RequestContext context, ListPartitionReassignmentsRequestData request) {
     ListPartitionReassignmentsResponseData response =
         new ListPartitionReassignmentsResponseData().setErrorCode(Errors.NONE.code());
-    MetadataImage image = cluster == null ? MetadataImage.EMPTY : cluster.image();
+    MetadataImage image = cluster.image();
     if (request.topics() == null) {
       List<TopicImage> all = new ArrayList<>(image.topicsById().values());
       all.sort(Comparator.comparing(TopicImage::name));

@@ -2,9 +2,6 @@ package io.logstore.broker.handler;
 
 import io.logstore.broker.dispatch.AbstractApiHandler;
 import io.logstore.broker.dispatch.RequestContext;
-import io.logstore.broker.partition.Partition;
-import io.logstore.broker.partition.TopicInfo;
-import io.logstore.broker.partition.TopicManager;
 import io.logstore.replication.metadata.ControllerCommand;
 import io.logstore.replication.metadata.MetadataImage;
 import io.logstore.replication.metadata.MetadataImage.TopicImage;
@@ -39,35 +36,23 @@ import org.apache.kafka.common.protocol.Errors;
 public final class MetadataHandler extends AbstractApiHandler<MetadataRequestData> {
   private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
-  private final TopicManager topics;
   private final Supplier<BrokerIdentity> identity;
   private final boolean autoCreateTopics;
   private final int defaultPartitions;
   private final ClusterView cluster;
   private final int defaultReplicationFactor;
 
-  public MetadataHandler(
-      TopicManager topics,
-      Supplier<BrokerIdentity> identity,
-      boolean autoCreateTopics,
-      int defaultPartitions) {
-    this(topics, identity, autoCreateTopics, defaultPartitions, null, 1);
-  }
-
   /**
-   * With a {@code cluster} (non-null), brokers, topics, leaders, replicas and ISR come from the
-   * metadata image, and auto-creation is a controller command: the first answer for a new topic is
-   * LEADER_NOT_AVAILABLE, as in Kafka.
+   * Brokers, topics, leaders, replicas and ISR come from the metadata image, and auto-creation is a
+   * controller command: the first answer for a new topic is LEADER_NOT_AVAILABLE, as in Kafka.
    */
   public MetadataHandler(
-      TopicManager topics,
       Supplier<BrokerIdentity> identity,
       boolean autoCreateTopics,
       int defaultPartitions,
       ClusterView cluster,
       int defaultReplicationFactor) {
     super(ApiKeys.METADATA, 0, 13);
-    this.topics = topics;
     this.identity = identity;
     this.autoCreateTopics = autoCreateTopics;
     this.defaultPartitions = defaultPartitions;
@@ -77,64 +62,10 @@ public final class MetadataHandler extends AbstractApiHandler<MetadataRequestDat
 
   @Override
   public CompletionStage<ApiMessage> handle(RequestContext context, MetadataRequestData request) {
-    if (cluster != null) {
-      return CompletableFuture.completedFuture(handleInCluster(context, request));
-    }
-    BrokerIdentity self = identity.get();
-    MetadataResponseData response =
-        new MetadataResponseData()
-            .setClusterId(self.clusterId())
-            .setControllerId(self.nodeId())
-            .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-    response
-        .brokers()
-        .add(
-            new MetadataResponseBroker()
-                .setNodeId(self.nodeId())
-                .setHost(self.host())
-                .setPort(self.port()));
-    boolean allTopics =
-        request.topics() == null || (context.version() == 0 && request.topics().isEmpty());
-    if (allTopics) {
-      for (TopicInfo topic : topics.topics()) {
-        response.topics().add(describe(topic, self.nodeId()));
-      }
-    } else {
-      boolean mayCreate =
-          autoCreateTopics && (context.version() < 4 || request.allowAutoTopicCreation());
-      for (MetadataRequestTopic requested : request.topics()) {
-        response.topics().add(describeRequested(requested, mayCreate, self.nodeId()));
-      }
-    }
-    return CompletableFuture.completedFuture(response);
+    return CompletableFuture.completedFuture(answer(context, request));
   }
 
-  private MetadataResponseTopic describeRequested(
-      MetadataRequestTopic requested, boolean mayCreate, int nodeId) {
-    if (requested.name() == null) {
-      Uuid id = requested.topicId();
-      Optional<TopicInfo> byId = id == null ? Optional.empty() : topics.topic(id);
-      return byId.map(t -> describe(t, nodeId))
-          .orElseGet(() -> error(null, id == null ? Uuid.ZERO_UUID : id, Errors.UNKNOWN_TOPIC_ID));
-    }
-    String name = requested.name();
-    Optional<TopicInfo> existing = topics.topic(name);
-    if (existing.isPresent()) {
-      return describe(existing.get(), nodeId);
-    }
-    try {
-      Topic.validate(name);
-    } catch (InvalidTopicException e) {
-      return error(name, Uuid.ZERO_UUID, Errors.INVALID_TOPIC_EXCEPTION);
-    }
-    if (!mayCreate || Topic.isInternal(name)) {
-      return error(name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION);
-    }
-    return describe(topics.createTopic(name, defaultPartitions), nodeId);
-  }
-
-  private MetadataResponseData handleInCluster(
-      RequestContext context, MetadataRequestData request) {
+  private MetadataResponseData answer(RequestContext context, MetadataRequestData request) {
     MetadataImage image = cluster.image();
     MetadataResponseData response =
         new MetadataResponseData()
@@ -241,29 +172,5 @@ public final class MetadataHandler extends AbstractApiHandler<MetadataRequestDat
         .setTopicId(id)
         .setErrorCode(error.code())
         .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-  }
-
-  private static MetadataResponseTopic describe(TopicInfo topic, int nodeId) {
-    MetadataResponseTopic result =
-        new MetadataResponseTopic()
-            .setName(topic.name())
-            .setTopicId(topic.topicId())
-            .setIsInternal(Topic.isInternal(topic.name()))
-            .setErrorCode(Errors.NONE.code())
-            .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-    for (Partition partition : topic.partitions()) {
-      result
-          .partitions()
-          .add(
-              new MetadataResponsePartition()
-                  .setPartitionIndex(partition.index())
-                  .setErrorCode(Errors.NONE.code())
-                  .setLeaderId(nodeId)
-                  .setLeaderEpoch(partition.leaderEpoch())
-                  .setReplicaNodes(List.of(nodeId))
-                  .setIsrNodes(List.of(nodeId))
-                  .setOfflineReplicas(List.of()));
-    }
-    return result;
   }
 }

@@ -11,7 +11,6 @@ import io.logstore.replication.StorageReplicaLog;
 import io.logstore.replication.errors.ReplicationError;
 import io.logstore.replication.fetch.FollowedPartition;
 import io.logstore.replication.metadata.MetadataRecord.PartitionRecord;
-import io.logstore.storage.DurabilityMode;
 import io.logstore.storage.EpochEndOffset;
 import io.logstore.storage.InvalidBatchException;
 import io.logstore.storage.PartitionLog;
@@ -22,21 +21,18 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.Uuid;
 
 /**
  * One partition of a topic on this broker: its log, its leader epoch and its high watermark.
  *
- * <p>On a single broker this broker leads every partition at epoch 0 and the high watermark is the
- * durable end of the log: with fsync-before-ack, records become visible to consumers only once they
- * are on disk, so a consumer never sees a record that a crash could take back. With the Kafka-style
- * flush policy it is the log end offset.
- *
- * <p>In a cluster ({@link #replicated}) the partition follows its state in the metadata image
- * through a {@link PartitionReplica}: as leader, the high watermark is the minimum durable log end
- * over the ISR ({@link PartitionLeader}) and acks=all produce requests wait in an {@link
- * AcksAllPurgatory}; as follower, the log is written by the replica fetcher only.
+ * <p>The partition follows its state in the metadata image through a {@link PartitionReplica}, on a
+ * single broker (a cluster of one: ISR {this broker}) as in a cluster. As leader, the high
+ * watermark is the minimum durable log end over the ISR ({@link PartitionLeader}): with
+ * fsync-before-ack records become visible to consumers only once they are on disk on every ISR
+ * member, so a consumer never sees a record that a crash could take back; acks=all produce requests
+ * wait in the purgatory of {@link ReplicatedPartition}. As follower, the log is written by the
+ * replica fetcher only.
  *
  * <p>Threading: appends come from any event loop (the log serialises them); the high watermark
  * advances from the flusher thread; watchers (parked fetches) are notified on that thread and hop
@@ -52,22 +48,21 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   private final Uuid topicId;
   private final int index;
   private final PartitionLog log;
-  private final AtomicLong highWatermark;
   private final Set<Runnable> watchers = ConcurrentHashMap.newKeySet();
   private volatile boolean deleted;
   private volatile ProducePolicy producePolicy = ProducePolicy.DEFAULT;
 
   private volatile int leaderEpoch;
 
-  /** The leader's broker id as this broker last learnt it (-1: none; single broker: itself). */
+  /** The leader's broker id as this broker last learnt it (-1: none). */
   private volatile int leaderId;
 
   private volatile boolean leading;
 
-  /** Null on a single broker. Guarded by this. */
+  /** Guarded by this. */
   private final PartitionReplica replica;
 
-  /** Role, acks=all and DeleteRecords waits (replication's glue); null on a single broker. */
+  /** Role, acks=all and DeleteRecords waits (replication's glue). */
   private final ReplicatedPartition<
           CompletableFuture<ReplicationError>, CompletableFuture<LowWatermark>>
       replication;
@@ -75,55 +70,29 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   /** DeleteRecords' answer for one partition: NONE with the low watermark, or the error. */
   public record LowWatermark(ReplicationError error, long offset) {}
 
-  /** A single broker's partition: led here at epoch {@code leaderEpoch}. */
-  Partition(String topic, Uuid topicId, int index, PartitionLog log, int leaderEpoch) {
-    this(topic, topicId, index, log, leaderEpoch, -1, 0);
-  }
-
   /**
-   * A cluster member's replica of the partition, without a role until the metadata gives one
-   * ({@link #applyState}).
+   * Broker {@code localBrokerId}'s replica of the partition, without a role until the metadata
+   * gives one ({@link #applyState}).
    */
-  static Partition replicated(
+  Partition(
       String topic,
       Uuid topicId,
       int index,
       PartitionLog log,
-      int localBrokerId,
-      long replicaLagTimeMaxMs) {
-    return new Partition(topic, topicId, index, log, -1, localBrokerId, replicaLagTimeMaxMs);
-  }
-
-  private Partition(
-      String topic,
-      Uuid topicId,
-      int index,
-      PartitionLog log,
-      int leaderEpoch,
       int localBrokerId,
       long replicaLagTimeMaxMs) {
     this.topic = topic;
     this.topicId = topicId;
     this.index = index;
     this.log = log;
-    this.leaderEpoch = leaderEpoch;
-    if (localBrokerId < 0) {
-      this.replica = null;
-      this.replication = null;
-      this.leading = true;
-      this.leaderId = -1;
-      long recovered = Math.min(log.highWatermark(), log.logEndOffset());
-      this.highWatermark = new AtomicLong(Math.max(recovered, durableEnd()));
-    } else {
-      this.replica =
-          new PartitionReplica(localBrokerId, new StorageReplicaLog(log), replicaLagTimeMaxMs);
-      this.replication = new ReplicatedPartition<>(replica, MAX_ACKS_ALL_WAITERS);
-      this.leading = false;
-      this.leaderId = -1;
-      if (log.highWatermark() > log.logEndOffset()) {
-        log.updateHighWatermark(log.logEndOffset());
-      }
-      this.highWatermark = null;
+    this.leaderEpoch = -1;
+    this.replica =
+        new PartitionReplica(localBrokerId, new StorageReplicaLog(log), replicaLagTimeMaxMs);
+    this.replication = new ReplicatedPartition<>(replica, MAX_ACKS_ALL_WAITERS);
+    this.leading = false;
+    this.leaderId = -1;
+    if (log.highWatermark() > log.logEndOffset()) {
+      log.updateHighWatermark(log.logEndOffset());
     }
   }
 
@@ -159,17 +128,12 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
     return leaderEpoch;
   }
 
-  /** Whether this partition is replicated under the cluster metadata. */
-  public boolean replicated() {
-    return replica != null;
-  }
-
-  /** Whether this broker currently leads the partition (always, on a single broker). */
+  /** Whether this broker currently leads the partition. */
   public boolean isLeader() {
     return leading;
   }
 
-  /** The leader as this broker knows it; -1 when there is none or on a single broker. */
+  /** The leader as this broker knows it; -1 when there is none. */
   public int leaderId() {
     return leaderId;
   }
@@ -185,7 +149,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   }
 
   public long highWatermark() {
-    return replica == null ? highWatermark.get() : log.highWatermark();
+    return log.highWatermark();
   }
 
   /** Completes once everything below {@code endOffset} is durable and visible to consumers. */
@@ -194,32 +158,13 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
     return log.awaitFlushed(endOffset).thenRun(this::advanceHighWatermark);
   }
 
-  private long durableEnd() {
-    return log.config().durabilityMode() == DurabilityMode.FSYNC_BEFORE_ACK
-        ? log.flushedOffset()
-        : log.logEndOffset();
-  }
-
   /**
-   * After the log became durable further: moves the high watermark (single broker: to the durable
-   * end; leader: over the ISR) and wakes parked fetches. In a cluster the watchers run on every
-   * call, as followers' parked fetches wait for new records, not for the high watermark.
+   * After the log became durable further: moves the leader's high watermark over the ISR and wakes
+   * parked fetches. The watchers run on every call, as followers' parked fetches wait for new
+   * records, not for the high watermark.
    */
   public void advanceHighWatermark() {
-    if (replica != null) {
-      onReplicationProgress(null);
-      return;
-    }
-    long target = durableEnd();
-    long current = highWatermark.get();
-    while (target > current) {
-      if (highWatermark.compareAndSet(current, target)) {
-        log.updateHighWatermark(target);
-        watchers.forEach(Runnable::run);
-        return;
-      }
-      current = highWatermark.get();
-    }
+    onReplicationProgress(null);
   }
 
   private Answers<CompletableFuture<ReplicationError>, CompletableFuture<LowWatermark>> answers() {
@@ -259,16 +204,12 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
 
   /**
    * DeleteRecords after the leader moved its log start to {@code target}: completes with the low
-   * watermark once every ISR follower reported a log start at or past it (single broker: at once),
-   * with REQUEST_TIMED_OUT after {@code timeoutMs}, or NOT_LEADER_OR_FOLLOWER when leadership is
-   * lost first.
+   * watermark once every ISR follower reported a log start at or past it (at once with no other ISR
+   * member), with REQUEST_TIMED_OUT after {@code timeoutMs}, or NOT_LEADER_OR_FOLLOWER when
+   * leadership is lost first.
    */
   public CompletableFuture<LowWatermark> awaitLowWatermark(long target, long timeoutMs) {
     CompletableFuture<LowWatermark> f = new CompletableFuture<>();
-    if (replication == null) {
-      f.complete(new LowWatermark(ReplicationError.NONE, log.logStartOffset()));
-      return f;
-    }
     long timeout = Math.max(1, timeoutMs);
     var answers = answers();
     synchronized (this) {
@@ -311,9 +252,6 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
 
   /** The partition left this broker or the broker stops: no role, waiters fail. */
   public void stopReplica() {
-    if (replication == null) {
-      return;
-    }
     var answers = answers();
     synchronized (this) {
       replication.stop(answers);
@@ -326,7 +264,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   /** The follower state when this broker follows, else null (for the replica fetcher). */
   @Override
   public synchronized PartitionFollower follower() {
-    return replica == null ? null : replica.follower();
+    return replica.follower();
   }
 
   /**
@@ -336,7 +274,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   @Override
   public synchronized boolean appendAsFollower(PartitionFollower follower, ByteBuffer batches)
       throws IOException {
-    if (replica == null || replica.follower() != follower || deleted) {
+    if (replica.follower() != follower || deleted) {
       return false;
     }
     try {
@@ -351,7 +289,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   @Override
   public synchronized FollowerTruncation truncateAsFollower(
       PartitionFollower follower, EpochEndOffset diverging) {
-    if (replica == null || replica.follower() != follower || deleted) {
+    if (replica.follower() != follower || deleted) {
       return null;
     }
     return follower.onDivergingEpoch(diverging);
@@ -360,7 +298,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   /** The leader's high watermark from a fetch answer (capped at the durable end here). */
   @Override
   public synchronized void followerHighWatermark(PartitionFollower follower, long leaderHw) {
-    if (replica != null && replica.follower() == follower && leaderHw >= 0) {
+    if (replica.follower() == follower && leaderHw >= 0) {
       follower.onLeaderHighWatermark(leaderHw);
     }
   }
@@ -372,10 +310,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   @Override
   public synchronized void followerLogStart(PartitionFollower follower, long leaderLogStart)
       throws IOException {
-    if (replica != null
-        && replica.follower() == follower
-        && !deleted
-        && leaderLogStart > log.logStartOffset()) {
+    if (replica.follower() == follower && !deleted && leaderLogStart > log.logStartOffset()) {
       log.deleteRecordsBefore(Math.min(leaderLogStart, log.logEndOffset()));
     }
   }
@@ -384,14 +319,14 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
   @Override
   public synchronized void restartFollowerAt(PartitionFollower follower, long offset)
       throws IOException {
-    if (replica != null && replica.follower() == follower && !deleted) {
+    if (replica.follower() == follower && !deleted) {
       log.truncateFullyAndStartAt(offset);
     }
   }
 
-  /** The current role (null on a single broker). */
+  /** The current role. */
   public synchronized PartitionReplica.Role role() {
-    return replica == null ? null : replica.role();
+    return replica.role();
   }
 
   /**
@@ -404,9 +339,6 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
       int lastFetchedEpoch,
       long logStartOffset,
       long nowMs) {
-    if (replication == null) {
-      return new FetchValidation.Error(ReplicationError.NOT_LEADER_OR_FOLLOWER);
-    }
     return onReplicationProgress(
         answers ->
             replication.onFollowerFetch(
@@ -422,9 +354,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
 
   /** acks=all before the append: NOT_ENOUGH_REPLICAS when the ISR is below the minimum. */
   public synchronized ReplicationError checkBeforeAcksAll() {
-    return replication == null
-        ? ReplicationError.NONE
-        : replication.checkBeforeAcksAll(minInSyncReplicas());
+    return replication.checkBeforeAcksAll(minInSyncReplicas());
   }
 
   /**
@@ -434,10 +364,6 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
    */
   public CompletableFuture<ReplicationError> awaitReplicated(long requiredOffset, long deadlineMs) {
     CompletableFuture<ReplicationError> f = new CompletableFuture<>();
-    if (replication == null) {
-      f.complete(ReplicationError.NONE);
-      return f;
-    }
     var answers = answers();
     ReplicationError immediate;
     synchronized (this) {
@@ -462,9 +388,6 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
    * the ISR (with its id), or null.
    */
   public IsrProposal maybeShrinkIsr(long nowMs) {
-    if (replication == null) {
-      return null;
-    }
     var answers = answers();
     IsrProposal proposal = null;
     synchronized (this) {
@@ -479,7 +402,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
 
   /** The leader's pending ISR change (to resend), or null. */
   public synchronized IsrProposal pendingIsrProposal() {
-    PartitionLeader leader = replica == null ? null : replica.leader();
+    PartitionLeader leader = replica.leader();
     return leader == null || leader.pendingIsr() == null
         ? null
         : proposal(leader, leader.pendingIsr());
@@ -487,7 +410,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
 
   /** The controller refused proposal {@code proposalId} of leader epoch {@code epoch}. */
   public synchronized void onIsrChangeFailed(int epoch, long proposalId) {
-    PartitionLeader leader = replica == null ? null : replica.leader();
+    PartitionLeader leader = replica.leader();
     if (leader != null && leader.leaderEpoch() == epoch) {
       leader.onIsrChangeFailed(proposalId);
     }
@@ -509,7 +432,7 @@ public final class Partition implements FollowedPartition<ByteBuffer> {
 
   /** The committed ISR, replicas and leader as this broker knows them (leaders only), or null. */
   public synchronized PartitionRecord leaderState() {
-    PartitionLeader leader = replica == null ? null : replica.leader();
+    PartitionLeader leader = replica.leader();
     return leader == null ? null : leader.state();
   }
 

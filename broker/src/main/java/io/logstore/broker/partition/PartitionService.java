@@ -178,7 +178,7 @@ public final class PartitionService {
     }
     ByteBuffer stored =
         policy.recompresses() ? WireRecords.recompress(batches, policy.compressionType()) : batches;
-    boolean acksAll = acks == -1 && partition.replicated();
+    boolean acksAll = acks == -1;
     if (acksAll) {
       ReplicationError before = partition.checkBeforeAcksAll();
       if (before != ReplicationError.NONE) {
@@ -596,9 +596,6 @@ public final class PartitionService {
           target,
           e);
       return done(new DeleteOutcome(Errors.KAFKA_STORAGE_ERROR, -1));
-    }
-    if (!partition.replicated()) {
-      return done(new DeleteOutcome(Errors.NONE, start));
     }
     return partition
         .awaitLowWatermark(start, timeoutMs)

@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * Per-topic config overrides, one CRC-checked properties file per topic in {@code <data
  * dir>/__configs/topics/<topic>.properties}, written atomically. A topic without overrides has no
- * file.
+ * file. This is the layout of data directories written before a single broker kept its metadata in
+ * a quorum of one: the broker reads it once, when its quorum has no state yet ({@code
+ * cluster.LogBootstrap}); topic overrides now live in the cluster metadata.
  */
 public final class TopicConfigStore {
   private static final String SUFFIX = ".properties";

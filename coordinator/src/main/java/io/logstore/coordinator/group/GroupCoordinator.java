@@ -13,11 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NotCoordinatorException;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -27,12 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The group coordinator of this broker: of every group on a single broker, of the groups of the
- * {@code __consumer_offsets} partitions it leads in a cluster ({@link #onLeadership}). One {@link
- * CoordinatorThread}, {@code logstore-group-coordinator}, owns all group state; handlers on the
- * network threads submit commands and get futures, completed on that thread. Join and sync waits,
- * the initial rebalance delay, rebalance and session timeouts and offset retention are timers of
- * that thread.
+ * The group coordinator of this broker: of the groups of the {@code __consumer_offsets} partitions
+ * it leads ({@link #onLeadership}), on a single broker (a cluster of one) as in a cluster. One
+ * {@link CoordinatorThread}, {@code logstore-group-coordinator}, owns all group state; handlers on
+ * the network threads submit commands and get futures, completed on that thread. Join and sync
+ * waits, the initial rebalance delay, rebalance and session timeouts and offset retention are
+ * timers of that thread.
  */
 public final class GroupCoordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCoordinator.class);
@@ -43,10 +41,10 @@ public final class GroupCoordinator implements AutoCloseable {
   private final GroupConfig config;
 
   /**
-   * Cluster: the offsets-topic partitions this broker leads and has loaded; null on a single broker
-   * (every group is here). Written on the coordinator thread.
+   * The offsets-topic partitions this broker leads and has loaded. Written on the coordinator
+   * thread.
    */
-  private volatile Set<Integer> owned;
+  private volatile Set<Integer> owned = Set.of();
 
   private GroupCoordinator(
       CoordinatorThread thread, GroupCoordinatorShard shard, GroupConfig config) {
@@ -57,28 +55,28 @@ public final class GroupCoordinator implements AutoCloseable {
   }
 
   /**
-   * Replays {@code __consumer_offsets} if it exists (it is created on first use), and starts the
-   * coordinator thread and the retention task.
+   * Starts the coordinator thread and the retention task; groups load as this broker becomes the
+   * leader of their offsets partitions ({@link #onLeadership}).
    */
-  public static GroupCoordinator start(
-      GroupStore store, GroupConfig config, Clock clock, boolean partitioned) {
-    GroupCoordinator coordinator = create(store, config, clock);
-    if (partitioned) {
-      coordinator.owned = Set.of(); // groups load as this broker becomes a partition's leader
-    }
+  public static GroupCoordinator start(GroupStore store, GroupConfig config, Clock clock) {
+    CoordinatorThread thread = new CoordinatorThread("logstore-group-coordinator");
+    GroupCoordinatorShard shard =
+        new GroupCoordinatorShard(config, thread.timer(), store, clock, thread);
+    GroupCoordinator coordinator = new GroupCoordinator(thread, shard, config);
+    thread.every(config.retentionCheckIntervalMs(), coordinator.offsets::expireOffsets);
     return coordinator;
   }
 
   /**
-   * Cluster: this broker now leads exactly {@code partitions} of the offsets topic. Loads the
-   * groups of newly led partitions and drops those of partitions led elsewhere now; requests for
-   * their groups get NOT_COORDINATOR meanwhile.
+   * This broker now leads exactly {@code partitions} of the offsets topic. Loads the groups of
+   * newly led partitions and drops those of partitions led elsewhere now; requests for their groups
+   * get NOT_COORDINATOR meanwhile.
    */
   public void onLeadership(Set<Integer> partitions) {
     Set<Integer> target = Set.copyOf(partitions);
     thread.execute(
         () -> {
-          Set<Integer> current = owned == null ? Set.of() : owned;
+          Set<Integer> current = owned;
           Set<Integer> now = new TreeSet<>(current);
           for (int p : current) {
             if (!target.contains(p)) {
@@ -100,32 +98,12 @@ public final class GroupCoordinator implements AutoCloseable {
   /** Whether this broker coordinates {@code groupId} now. */
   private boolean owns(String groupId) {
     Set<Integer> o = owned;
-    return o == null || o.contains(shard.store.partitionFor(groupId));
+    return o.contains(shard.store.partitionFor(groupId));
   }
 
   private <T> CompletableFuture<T> notCoordinator(String groupId) {
     return CompletableFuture.failedFuture(
         new NotCoordinatorException("broker does not coordinate group " + groupId));
-  }
-
-  private static GroupCoordinator create(GroupStore store, GroupConfig config, Clock clock) {
-    CoordinatorThread thread = new CoordinatorThread("logstore-group-coordinator");
-    GroupCoordinatorShard shard =
-        new GroupCoordinatorShard(config, thread.timer(), store, clock, thread);
-    GroupCoordinator coordinator = new GroupCoordinator(thread, shard, config);
-    try {
-      thread.runAndWait(shard::load);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      thread.close();
-      throw new IllegalStateException("interrupted while loading groups", e);
-    } catch (ExecutionException e) {
-      thread.close();
-      throw new IllegalStateException(
-          "cannot load " + Topic.GROUP_METADATA_TOPIC_NAME, e.getCause());
-    }
-    thread.every(config.retentionCheckIntervalMs(), coordinator.offsets::expireOffsets);
-    return coordinator;
   }
 
   public GroupConfig config() {

@@ -104,6 +104,19 @@ public final class MetadataImage {
     return Optional.ofNullable(brokers.get(brokerId));
   }
 
+  /**
+   * Whether this image holds broker {@code brokerId}'s registration with {@code brokerEpoch}. A
+   * broker acts on no image before the first one that does: an older image may still name it leader
+   * at an epoch from before its restart, which the controller moves to a new epoch when it
+   * registers again; a restarted leader that acted on it would lead the old epoch with a log that
+   * lost its unsynced tail (found by the simulation, seed 7251). The broker's replica manager and
+   * the simulation's brokers both apply this rule.
+   */
+  public boolean holdsRegistration(int brokerId, long brokerEpoch) {
+    BrokerRecord b = brokers.get(brokerId);
+    return b != null && b.brokerEpoch() == brokerEpoch;
+  }
+
   public Map<UUID, TopicImage> topicsById() {
     return Collections.unmodifiableMap(topicsById);
   }

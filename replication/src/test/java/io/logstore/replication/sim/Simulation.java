@@ -573,13 +573,8 @@ final class Simulation {
       if (newImage.offset() <= image.offset()) {
         return;
       }
-      BrokerRecord registered = newImage.broker(id).orElse(null);
-      if (registered == null || registered.brokerEpoch() != brokerEpoch) {
-        // As the broker's replica manager: no image is acted on before the one holding this
-        // process's own registration, which moved its old leaderships to new epochs. (A restarted
-        // leader that acted on an older image would lead its old epoch again with a log that lost
-        // its unsynced tail: found with the shipped fetch loop, seed 7251.)
-        return;
+      if (!newImage.holdsRegistration(id, brokerEpoch)) {
+        return; // the broker's rule: nothing before the image with this process's registration
       }
       image = newImage;
       if (shuttingDown) {
